@@ -1,0 +1,32 @@
+"""convlab.engine: the NumPy engine behind every panel (no Qt, no files).
+
+Convolution follows scipy.signal's conventions (``correlate2d`` is what CNN libraries compute);
+``conv_bank`` is the fast multi-kernel path used live; pooling, activations, translation and the
+kernel library complete the CNN block of the lecture.
+
+>>> import numpy as np
+>>> from convlab.engine import conv_bank, activate, pool2d, preset_kernel
+>>> image = np.random.default_rng(0).random((48, 64), dtype=np.float32)
+>>> maps = conv_bank(image, np.stack([preset_kernel("sobel_x"), preset_kernel("sobel_y")]))
+>>> pool2d(activate(maps, "relu"), 2).shape
+(2, 24, 32)
+"""
+from .activation import ACTIVATIONS, activate, is_signed_activation
+from .bank import conv_bank, conv_block
+from .banks import BANK_CHOICES, make_bank
+from .block import BlockStages, cnn_block_stages, prepare_input, shrink_to
+from .conv import BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output_size
+from .explain import Explanation, explain_value
+from .kernels import PRESET_NAMES, default_bank, gabor_kernel, kernel_to_rgb, preset_kernel, random_bank
+from .pooling import POOL_KINDS, pool1d, pool2d, pool_output_size
+from .receptive import PatchProducts, patch_products, receptive_field
+from .shift import translate, translate1d
+
+__all__ = [
+    "ACTIVATIONS", "BANK_CHOICES", "BOUNDARIES", "MODES", "POOL_KINDS", "PRESET_NAMES",
+    "BlockStages", "Explanation", "PatchProducts",
+    "activate", "cnn_block_stages", "conv_bank", "conv_block", "convolve1d", "convolve2d", "correlate2d",
+    "default_bank", "explain_value", "gabor_kernel", "is_signed_activation", "kernel_to_rgb", "make_bank",
+    "output_size", "patch_products", "pool1d", "pool2d", "pool_output_size", "prepare_input", "preset_kernel",
+    "random_bank", "receptive_field", "shrink_to", "translate", "translate1d",
+]

@@ -1,0 +1,146 @@
+"""Activation functions: the nonlinearity between the convolution and the pooling of a CNN block.
+
+Every function keeps a floating dtype (float32 stays float32); integer and boolean inputs give
+float64. ``out=`` lets a caller reuse a buffer or work in place.
+
+Examples
+--------
+>>> import numpy as np
+>>> activate(np.array([-2.0, 0.0, 3.0]), "relu")
+array([0., 0., 3.])
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from scipy import special
+
+__all__ = ["ACTIVATIONS", "activate", "is_signed_activation"]
+
+ACTIVATIONS = ("identity", "relu", "leaky_relu", "abs", "tanh", "sigmoid")
+
+_SIGNED = frozenset({"identity", "leaky_relu", "tanh"})
+
+
+def _check_name(name):
+    """Raise ValueError unless `name` is one of ACTIVATIONS."""
+    if not isinstance(name, str) or name not in ACTIVATIONS:
+        raise ValueError(f"name must be one of {ACTIVATIONS}, got {name!r}")
+
+
+def _as_float_array(x):
+    """`x` as an ndarray of floating dtype (integers and booleans become float64)."""
+    x = np.asarray(x)
+    if x.dtype.kind == "f":
+        return x
+    if x.dtype.kind in "biu":
+        return x.astype(np.float64)
+    raise TypeError(f"x must hold real numbers (bool, integer or float), got dtype {x.dtype}")
+
+
+def _check_out(out, shape):
+    """Raise unless `out` is a floating ndarray of `shape`."""
+    if not isinstance(out, np.ndarray) or out.dtype.kind != "f":
+        raise TypeError(f"out must be a floating-point ndarray or None, got {type(out).__name__}"
+                        + (f" of dtype {out.dtype}" if isinstance(out, np.ndarray) else ""))
+    if out.shape != shape:
+        raise ValueError(f"out must have the shape of x {shape}, got {out.shape}")
+
+
+def _leaky_relu(x, slope, out):
+    """max(x, 0) + slope * min(x, 0), safe when `out` is `x`."""
+    negative_part = np.minimum(x, 0)
+    negative_part *= slope
+    result = np.maximum(x, 0, out=out)
+    result += negative_part
+    return result
+
+
+def activate(x, name, *, negative_slope=0.01, out=None):
+    """Apply the activation function `name` elementwise.
+
+    Parameters
+    ----------
+    x : array_like, any shape
+        Real values, e.g. feature maps of shape (K, H, W). Float dtypes are kept; booleans and
+        integers are computed in float64.
+    name : {"identity", "relu", "leaky_relu", "abs", "tanh", "sigmoid"}
+        ``identity``: x; ``relu``: max(x, 0); ``leaky_relu``: x for x > 0, else
+        ``negative_slope * x``; ``abs``: \\|x\\|; ``tanh``; ``sigmoid``: 1 / (1 + exp(-x)),
+        computed without overflow for large \\|x\\| (saturates to exactly 0 or 1, no warnings).
+    negative_slope : float, default 0.01
+        Slope of ``leaky_relu`` for negative inputs; ignored by the other activations.
+    out : ndarray, optional
+        Floating array of the shape of `x` that receives the result; may be `x` itself for an
+        in-place update. A new array is returned when omitted (also for ``identity``).
+
+    Returns
+    -------
+    ndarray
+        Same shape as `x`; dtype of `x` if floating, else float64 (or the dtype of `out`).
+
+    Examples
+    --------
+    >>> a = np.array([-1.0, 2.0], dtype=np.float32)
+    >>> activate(a, "leaky_relu", negative_slope=0.5)
+    array([-0.5,  2. ], dtype=float32)
+    >>> _ = activate(a, "relu", out=a)
+    >>> a
+    array([0., 2.], dtype=float32)
+    """
+    _check_name(name)
+    is_real = isinstance(negative_slope, numbers.Real) and not isinstance(negative_slope, bool)
+    if not is_real or not np.isfinite(negative_slope):
+        raise ValueError(f"negative_slope must be a finite real number, got {negative_slope!r}")
+    x = _as_float_array(x)
+    if out is not None:
+        _check_out(out, x.shape)
+    if name == "identity":
+        if out is None:
+            return x.copy()
+        np.copyto(out, x)
+        return out
+    if name == "relu":
+        return np.maximum(x, 0, out=out)
+    if name == "leaky_relu":
+        return _leaky_relu(x, negative_slope, out)
+    if name == "abs":
+        return np.abs(x, out=out)
+    if name == "tanh":
+        return np.tanh(x, out=out)
+    return _sigmoid(x, out)
+
+
+def _sigmoid(x, out):
+    """Overflow-free logistic function; float16 is computed in float32 (scipy has no half loop)."""
+    if x.dtype in (np.float32, np.float64, np.longdouble):
+        return special.expit(x, out=out)
+    result = special.expit(x.astype(np.float32)).astype(x.dtype)
+    if out is None:
+        return result
+    np.copyto(out, result, casting="same_kind")
+    return out
+
+
+def is_signed_activation(name):
+    """Whether the activation `name` can output negative values.
+
+    The interface picks a diverging colour map for signed feature maps.
+
+    Parameters
+    ----------
+    name : {"identity", "relu", "leaky_relu", "abs", "tanh", "sigmoid"}
+
+    Returns
+    -------
+    bool
+        True for ``identity``, ``leaky_relu`` and ``tanh``; False for the others.
+
+    Examples
+    --------
+    >>> is_signed_activation("tanh"), is_signed_activation("relu")
+    (True, False)
+    """
+    _check_name(name)
+    return name in _SIGNED

@@ -1,0 +1,234 @@
+"""The live hot path: a bank of K kernels over one image, and the fused CNN block.
+
+`conv_bank` returns K feature maps, each equal to ``scipy.signal.correlate2d(image, kernel,
+mode, boundary)`` (cross-correlation, as CNN layers compute it; colour images sum over channels),
+sampled every `stride` pixels, with a kernel dilated by `dilation` (d - 1 zeros between taps).
+Even kernel sizes follow scipy: ``same`` crops the full output starting at ``e // 2`` (e the
+dilated size), i.e. the image is padded by ``(e - 1) // 2`` before and ``e // 2`` after, which is
+also what ``torch.nn.functional.conv2d(padding="same")`` does. ``valid`` with a kernel larger
+than the image gives an empty map (scipy would swap the arguments).
+
+`conv_block` is conv -> activation -> pooling computed tile by tile, so feature maps never leave
+the cache before they are pooled. The engine behind both lives in `_mec` (the algorithm),
+`_bank_plan` (padding, sizes) and `_bank_pool` (activation, pooling).
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._bank_plan import BANK_BOUNDARIES, BANK_MODES, pad_image, plan_geometry
+from ._bank_pool import (BLOCK_ACTIVATIONS, BLOCK_POOL_KINDS, activate_inplace,
+                         activation_and_pool, activation_and_pool_tile, n_windows)
+from ._mec import (bank_matrix, gemm_pool_task, gemm_task, make_phases, plan_tasks, run_tasks,
+                   scratch)
+
+__all__ = ["BANK_BOUNDARIES", "BANK_MODES", "BLOCK_ACTIVATIONS", "BLOCK_POOL_KINDS",
+           "conv_bank", "conv_block"]
+
+
+def _check_choice(arg, value, allowed):
+    """Raise ValueError unless `value` is one of the strings `allowed`."""
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{arg} must be one of {allowed}, got {value!r}")
+
+
+def _positive_int(arg, value):
+    """`value` as an int >= 1, or ValueError naming `arg`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{arg} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def _real_array(arg, value):
+    """`value` as an ndarray of a real (bool, integer or floating) dtype, else TypeError."""
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{arg} must have a real dtype (bool, int, uint, float), got {array.dtype}")
+    return array
+
+
+def _prepare(image, kernels, mode, boundary, stride, dilation):
+    """Validate the arguments; return image (H, W, C), kernels (K, kh, kw, C) and the geometry."""
+    _check_choice("mode", mode, BANK_MODES)
+    _check_choice("boundary", boundary, BANK_BOUNDARIES)
+    stride, dilation = _positive_int("stride", stride), _positive_int("dilation", dilation)
+    image, kernels = _real_array("image", image), _real_array("kernels", kernels)
+    if image.ndim not in (2, 3):
+        raise ValueError(f"image must be (H, W) or (H, W, C), got ndim={image.ndim}")
+    if image.size == 0:
+        raise ValueError(f"image must not be empty, got shape {image.shape}")
+    image = image[:, :, None] if image.ndim == 2 else image
+    if kernels.ndim not in (2, 3, 4):
+        raise ValueError("kernels must be (kh, kw), (K, kh, kw) or (K, kh, kw, C), "
+                         f"got ndim={kernels.ndim}")
+    if kernels.ndim < 4:
+        kernels = kernels[None, :, :, None] if kernels.ndim == 2 else kernels[..., None]
+    if kernels.size == 0:
+        raise ValueError(f"kernels must not be empty, got shape {kernels.shape[:3]}")
+    if kernels.shape[3] != image.shape[2]:
+        raise ValueError(f"kernels have {kernels.shape[3]} channel(s) but image has "
+                         f"{image.shape[2]}: kernels must be (K, kh, kw, C) with C matching")
+    h, w, c = image.shape
+    geometry = plan_geometry(h, w, c, kernels.shape[1], kernels.shape[2], mode, stride, dilation)
+    return image, kernels, geometry
+
+
+def _check_out(out, shape):
+    """`out` if it is a writeable C-contiguous float32 array of `shape`, else ValueError."""
+    if not isinstance(out, np.ndarray) or out.dtype != np.float32 or out.shape != shape \
+            or not out.flags.c_contiguous or not out.flags.writeable:
+        got = (type(out).__name__ if not isinstance(out, np.ndarray)
+               else f"{out.dtype} {out.shape}")
+        raise ValueError(f"out must be a writeable C-contiguous float32 array of shape {shape}, "
+                         f"got {got}")
+    return out
+
+
+def _padded(image, geometry, boundary):
+    """The padded row-planar (Hp, C, Wp) float32 image, in this thread's reusable buffer."""
+    shape = geometry.padded_shape
+    buffer = scratch("padded", shape[0] * shape[1] * shape[2]).reshape(shape)
+    return pad_image(image, geometry, boundary, buffer)
+
+
+def _flops(geometry, n_kernels, n_out):
+    """Floating-point operations of the multiply-adds behind `n_out` feature-map pixels."""
+    return 2 * n_kernels * geometry.kh * geometry.kw * geometry.channels * n_out
+
+
+def conv_bank(image, kernels, mode="same", boundary="fill", stride=1, dilation=1, out=None):
+    """Cross-correlate one image with a bank of kernels: K feature maps.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (H, W, C)
+        Any real dtype (uint8 frames are fine); converted to float32.
+    kernels : array_like, shape (K, kh, kw) or (K, kh, kw, C)
+        Gray banks are 3-D, colour banks 4-D with the image's C. A single (kh, kw) kernel is K=1.
+    mode : {"full", "same", "valid"}
+        Output extent, as in ``scipy.signal.correlate2d``.
+    boundary : {"fill", "wrap", "symm"}
+        Zeros, periodic, or mirror with the edge repeated (numpy pad ``symmetric``).
+    stride : int, >= 1
+        Keep every `stride`-th row and column of the `mode` output, starting at 0.
+    dilation : int, >= 1
+        Spacing between kernel taps (``dilation - 1`` zeros inserted).
+    out : ndarray, optional
+        C-contiguous float32 buffer of the output shape, filled and returned (no allocation).
+
+    Returns
+    -------
+    ndarray, shape (K, H', W'), float32
+        Map k equals ``correlate2d(image, kernels[k], mode, boundary)[::stride, ::stride]``
+        (summed over channels). A new array on every call unless `out` is given.
+
+    Raises
+    ------
+    ValueError
+        Unknown mode or boundary, stride or dilation < 1, empty or misshaped arrays, channel
+        mismatch, or an unsuitable `out`.
+    TypeError
+        Complex or non-numeric input.
+
+    Examples
+    --------
+    >>> image = np.zeros((3, 3), np.uint8); image[1, 1] = 1
+    >>> conv_bank(image, [[[1, 2, 3]]]).tolist()  # an impulse returns the flipped kernel
+    [[[0.0, 0.0, 0.0], [3.0, 2.0, 1.0], [0.0, 0.0, 0.0]]]
+    """
+    image, kernels, geometry = _prepare(image, kernels, mode, boundary, stride, dilation)
+    shape = (kernels.shape[0], geometry.out_h, geometry.out_w)
+    out = np.empty(shape, np.float32) if out is None else _check_out(out, shape)
+    if out.size == 0:
+        return out
+    phases = make_phases(_padded(image, geometry, boundary), geometry)
+    groups = bank_matrix(kernels)
+    tasks = plan_tasks(phases, geometry, shape[0], geometry.out_h, geometry.out_w)
+
+    def run_one(index):
+        task = tasks[index]
+        phase = phases[task.phase]
+        first = phase.first_row + task.t0 * phase.row_step
+        rows = slice(first, first + (task.rows - 1) * phase.row_step + 1, phase.row_step)
+        gemm_task(phase, task, groups, out[:, rows, task.j0:task.j0 + task.width])
+
+    run_tasks(run_one, len(tasks), _flops(geometry, shape[0], out.size // shape[0]))
+    return out
+
+
+def _check_block_args(activation, pool_size, pool_stride, pool_kind):
+    """Validate the block's stage arguments; return (size, stride), (1, 1) meaning no pooling."""
+    _check_choice("activation", activation, BLOCK_ACTIVATIONS)
+    _check_choice("pool_kind", pool_kind, BLOCK_POOL_KINDS)
+    if pool_size is None:
+        if pool_stride is not None:
+            raise ValueError(f"pool_stride must be None when pool_size is None, got {pool_stride!r}")
+        return 1, 1
+    size = _positive_int("pool_size", pool_size)
+    return size, size if pool_stride is None else _positive_int("pool_stride", pool_stride)
+
+
+def conv_block(image, kernels, mode="same", boundary="fill", stride=1, dilation=1,
+               activation="relu", pool_size=2, pool_stride=None, pool_kind="max"):
+    """One CNN block: `conv_bank`, then an activation, then 'valid' pooling of each feature map.
+
+    Parameters
+    ----------
+    image, kernels, mode, boundary, stride, dilation
+        As in `conv_bank`.
+    activation : {"identity", "relu", "leaky_relu", "abs", "tanh", "sigmoid"}
+        Elementwise non-linearity (leaky slope 0.01).
+    pool_size : int >= 1 or None
+        Side of the square pooling window; None, or 1 with stride 1, means no pooling.
+    pool_stride : int >= 1, optional
+        Step between windows; defaults to `pool_size`.
+    pool_kind : {"max", "avg", "min", "l2"}
+        Window statistic; ``l2`` is the square root of the sum of squares.
+
+    Returns
+    -------
+    ndarray, shape (K, H'', W''), float32
+        ``H'' = (H' - pool_size) // pool_stride + 1`` (0 if H' < pool_size): windows that do not
+        fit are dropped, as in ``torch.nn.functional.max_pool2d``.
+
+    Examples
+    --------
+    >>> image = np.arange(16).reshape(4, 4)
+    >>> conv_block(image, [[[-1]]], pool_size=2).tolist()  # relu(-x) is 0 everywhere
+    [[[0.0, 0.0], [0.0, 0.0]]]
+    """
+    size, step = _check_block_args(activation, pool_size, pool_stride, pool_kind)
+    image, kernels, geometry = _prepare(image, kernels, mode, boundary, stride, dilation)
+    n_h, n_w = n_windows(geometry.out_h, size, step), n_windows(geometry.out_w, size, step)
+    out = np.empty((kernels.shape[0], n_h, n_w), np.float32)
+    if out.size == 0:
+        return out
+    if step != size or dilation != 1:
+        maps = conv_bank(image, kernels, mode, boundary, stride, dilation)
+        return activation_and_pool(maps, activation, size, step, pool_kind, out)
+    _fused_block(image, kernels, geometry, boundary, (activation, size, pool_kind), out)
+    return out
+
+
+def _fused_block(image, kernels, geometry, boundary, stages, out):
+    """conv -> activation -> pooling (window == stride) tile by tile, into `out` (K, H'', W'')."""
+    activation, size, kind = stages
+    n_kernels, n_h, n_w = out.shape
+    phases = make_phases(_padded(image, geometry, boundary), geometry)
+    groups = bank_matrix(kernels)
+    tasks = plan_tasks(phases, geometry, n_kernels, n_h * size, n_w * size,
+                       align=size, to_scratch=size > 1)
+
+    def run_one(index):
+        task = tasks[index]
+        rows = slice(task.t0 // size, (task.t0 + task.rows) // size)
+        cols = slice(task.j0 // size, (task.j0 + task.width) // size)
+        if size == 1:
+            activate_inplace(gemm_task(phases[0], task, groups, out[:, rows, cols]), activation)
+        else:
+            tile = gemm_pool_task(phases[0], task, groups, size)
+            activation_and_pool_tile(tile, activation, kind, out[:, rows, cols])
+
+    run_tasks(run_one, len(tasks), _flops(geometry, n_kernels, out.size // n_kernels * size ** 2))

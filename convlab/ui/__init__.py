@@ -1,0 +1,1 @@
+"""convlab.ui: everything Qt (application, main window, widgets, one file per panel)."""

@@ -1,0 +1,113 @@
+"""Start convlab: parse the command line, build the window, optionally take a screenshot and exit."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+
+PANEL_KEYS = ("features",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``python main.py``."""
+    p = argparse.ArgumentParser(
+        prog="convlab", description="A visual lab for convolutional neural networks: convolution, "
+        "nonlinearity and pooling live on a camera, a video or an image.")
+    p.add_argument("--panel", choices=PANEL_KEYS, default=None, help="panel to open (default: the last one)")
+    p.add_argument("--source", metavar="SPEC", default=None,
+                   help="an image or video path, 'sample:NAME' (china, flower, edges, checkerboard, text, "
+                        "'moving shapes') or 'camera[:INDEX]'; default: the last source, else a camera, "
+                        "else a photo")
+    p.add_argument("--screenshot", metavar="OUT.png", default=None,
+                   help="process the source, save a PNG of the window and exit")
+    p.add_argument("--frames", type=int, default=None, metavar="N",
+                   help="with --screenshot: frames to display first (default 1 for an image, 15 for a video)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="with --screenshot: give up after this long (default 30)")
+    p.add_argument("--size", default="1500x900", metavar="WxH", help="window size (default 1500x900)")
+    p.add_argument("--no-settings", action="store_true", help="neither read nor write remembered settings")
+    return p
+
+
+def _parse_size(text: str):
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"convlab: --size must look like 1500x900, got {text!r}")
+    return w, h
+
+
+def _install_excepthook(window_ref: list) -> None:
+    """Log an exception escaping a slot and show a short message instead of dying."""
+    def hook(exc_type, exc, tb):
+        traceback.print_exception(exc_type, exc, tb)
+        if window_ref:
+            window_ref[0].show_message(f"Internal error ({exc_type.__name__}: {exc}); the lab keeps running.",
+                                       error=True)
+    sys.excepthook = hook
+
+
+def _take_screenshot(app, window, args) -> int:
+    from convlab.ui.export import save_image_atomic
+    from convlab.ui.source_controller import is_video_path
+
+    spec = window.sources.spec
+    wanted = args.frames or (15 if is_video_path(spec.partition(":")[2] or spec) or spec == "sample:moving shapes"
+                             else 1)
+    panel = window.current_panel()
+    deadline = time.monotonic() + args.timeout
+    while panel.frames_displayed() < wanted and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    if panel.frames_displayed() == 0:
+        print(f"convlab: no frame was displayed within {args.timeout:g} s from {spec!r}.", file=sys.stderr)
+        return 1
+    for _ in range(5):
+        app.processEvents()
+    try:
+        save_image_atomic(window.grab(), args.screenshot)
+    except OSError as exc:
+        print(f"convlab: {exc}", file=sys.stderr)
+        return 1
+    print(f"convlab: saved {args.screenshot} ({panel.frames_displayed()} frames displayed)")
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run convlab; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    size = _parse_size(args.size)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(imageAxisOrder="row-major")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("convlab")
+    app.setApplicationName("convlab")
+    from convlab.ui.main_window import MainWindow
+
+    use_settings = not (args.no_settings or args.screenshot)
+    window = MainWindow(settings=QSettings() if use_settings else None)
+    window_ref = [window]
+    _install_excepthook(window_ref)
+    if args.screenshot or not use_settings:
+        window.resize(*size)
+    if args.panel:
+        window.tabs.setCurrentIndex(PANEL_KEYS.index(args.panel))
+    window.show()
+    if args.source:
+        if not window.open_spec(args.source):
+            print(f"convlab: {window.source_bar.banner.text()}", file=sys.stderr)
+            if args.screenshot:
+                return 2
+            window.start()
+    else:
+        window.start()
+    if args.screenshot:
+        code = _take_screenshot(app, window, args)
+        window.close()
+        return code
+    return app.exec()

@@ -1,0 +1,97 @@
+"""State shared by every panel: the kernel bank."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+MAX_KERNELS = 64
+
+
+@dataclass(frozen=True)
+class KernelEntry:
+    """One kernel of the bank: a name, the weights (kh, kw) or (kh, kw, C), and whether it is used."""
+
+    name: str
+    kernel: np.ndarray
+    enabled: bool = True
+
+
+def _pad_to(kernel: np.ndarray, kh: int, kw: int) -> np.ndarray:
+    """Zero-pad a kernel to (kh, kw), keeping its centre."""
+    top = (kh - kernel.shape[0]) // 2
+    left = (kw - kernel.shape[1]) // 2
+    out = np.zeros((kh, kw) + kernel.shape[2:], np.float32)
+    out[top:top + kernel.shape[0], left:left + kernel.shape[1]] = kernel
+    return out
+
+
+class KernelBank(QObject):
+    """The current kernel bank; every panel reads it and any panel may replace it."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._entries: list[KernelEntry] = []
+        self.origin = ""
+
+    def entries(self) -> list[KernelEntry]:
+        """All kernels, enabled or not."""
+        return list(self._entries)
+
+    def set_entries(self, entries, origin: str = "") -> None:
+        """Replace the whole bank (at most MAX_KERNELS kernels)."""
+        entries = list(entries)
+        if not entries:
+            raise ValueError("a kernel bank needs at least one kernel")
+        if len(entries) > MAX_KERNELS:
+            raise ValueError(f"a kernel bank holds at most {MAX_KERNELS} kernels, got {len(entries)}")
+        for e in entries:
+            if e.kernel.ndim not in (2, 3) or 0 in e.kernel.shape or not np.all(np.isfinite(e.kernel)):
+                raise ValueError(f"kernel {e.name!r} must be a finite, non-empty 2-D (or 2-D x channels) array")
+        self._entries = entries
+        self.origin = origin
+        self.changed.emit()
+
+    def set_from_arrays(self, names, kernels, origin: str = "") -> None:
+        """Replace the bank from a list of names and an array (K, kh, kw[, C])."""
+        kernels = np.asarray(kernels, dtype=np.float32)
+        self.set_entries([KernelEntry(n, k) for n, k in zip(names, kernels)], origin)
+
+    def add(self, name: str, kernel) -> None:
+        """Append one kernel (the oldest is dropped when the bank is full)."""
+        entries = self._entries + [KernelEntry(name, np.asarray(kernel, np.float32))]
+        self.set_entries(entries[-MAX_KERNELS:], self.origin)
+
+    def set_enabled(self, index: int, enabled: bool) -> None:
+        """Use or skip one kernel; at least one stays enabled."""
+        if self._entries[index].enabled == enabled:
+            return
+        if not enabled and sum(e.enabled for e in self._entries) <= 1:
+            return
+        self._entries[index] = replace(self._entries[index], enabled=enabled)
+        self.changed.emit()
+
+    def enabled_count(self) -> int:
+        """How many kernels are used."""
+        return sum(e.enabled for e in self._entries)
+
+    def stacked(self):
+        """Names and a float32 array (K, kh, kw[, C]) of the enabled kernels, zero-padded to one size.
+
+        Gray and colour kernels mixed: the gray ones are replicated over the channels and divided by
+        their number.
+        """
+        used = [e for e in self._entries if e.enabled]
+        channels = max((e.kernel.shape[2] for e in used if e.kernel.ndim == 3), default=0)
+        kh = max(e.kernel.shape[0] for e in used)
+        kw = max(e.kernel.shape[1] for e in used)
+        arrays = []
+        for e in used:
+            k = e.kernel.astype(np.float32)
+            if channels and k.ndim == 2:
+                k = np.repeat(k[:, :, None], channels, axis=2) / channels
+            arrays.append(_pad_to(k, kh, kw))
+        return [e.name for e in used], np.stack(arrays)
