@@ -6,7 +6,8 @@ import sys
 import time
 import traceback
 
-PANEL_KEYS = ("features",)
+from convlab.ui.panels import PANEL_KEYS
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,7 +97,7 @@ def main(argv=None) -> int:
     if args.screenshot or not use_settings:
         window.resize(*size)
     if args.panel:
-        window.tabs.setCurrentIndex(PANEL_KEYS.index(args.panel))
+        window.show_panel(args.panel)
     window.show()
     if args.source:
         if not window.open_spec(args.source):

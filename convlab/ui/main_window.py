@@ -13,7 +13,7 @@ from convlab.engine.banks import make_bank
 from convlab.io.images import image_file_filter
 from convlab.resources_path import resource_path
 from convlab.sources.samples import DEFAULT_SAMPLE
-from convlab.ui.panels.features import FeaturesPanel
+from convlab.ui.panels import panel_classes
 from convlab.ui.source_bar import SourceBar
 from convlab.ui.source_controller import VIDEO_EXTENSIONS, SourceController, SourceError, describe_spec
 from convlab.ui.state import KernelBank
@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
         self.sources = SourceController(self)
         self.source_bar = SourceBar()
         self.tabs = QTabWidget()
-        self.panels = [FeaturesPanel(self.bank, synchronous=synchronous)]
+        self.panels = [cls(self.bank, synchronous=synchronous) for cls in panel_classes()]
         for panel in self.panels:
             self.tabs.addTab(panel, panel.title)
             panel.message.connect(self.show_message)
@@ -148,6 +148,12 @@ class MainWindow(QMainWindow):
         if hasattr(self.sources.source, "set_resolution"):
             self.sources.source.set_resolution(size)
 
+    def show_panel(self, key: str) -> None:
+        """Make the panel with this key visible."""
+        for index, panel in enumerate(self.panels):
+            if panel.key == key:
+                self.tabs.setCurrentIndex(index)
+
     def current_panel(self):
         """The visible panel."""
         return self.tabs.currentWidget()
@@ -194,14 +200,18 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("geometry") if self.settings is not None else None
         if geometry is not None:
             self.restoreGeometry(geometry)
+        if self.settings is not None:
+            self.show_panel(str(self.settings.value("last_panel", "")))
 
     def closeEvent(self, event) -> None:
         """Remember the geometry, stop the workers and the source."""
         if self.settings is not None:
             self.settings.setValue("geometry", self.saveGeometry())
+            self.settings.setValue("last_panel", self.current_panel().key)
             self.settings.sync()
         for panel in self.panels:
-            panel.worker.stop()
+            if hasattr(panel, "shutdown"):
+                panel.shutdown()
         self.sources.close()
         super().closeEvent(event)
 
@@ -220,6 +230,8 @@ class MainWindow(QMainWindow):
         panel = self.current_panel()
         if hasattr(panel, "ask_export"):
             panel.ask_export(None)
+        else:
+            self.show_message("This panel has no feature-map grid to export.")
 
     def show_shortcuts(self) -> None:
         """List the keyboard shortcuts."""

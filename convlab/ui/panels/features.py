@@ -23,6 +23,7 @@ from convlab.ui.widgets.image_panel import ImagePanel
 from convlab.ui.widgets.product_view import ProductView
 
 PROCESS_MAX_SIDE = 640
+EXPLAIN_INTERVAL_S = 0.25  # live frames refresh the sum-of-products view at most 4 times a second
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class FeaturesPanel(Panel):
         self._incoming = None
         self._displayed = 0
         self._selected = None
+        self._explained_at = 0.0
         self._dirty = False
         self._layout()
         self._connect()
@@ -104,6 +106,10 @@ class FeaturesPanel(Panel):
         self.worker.result_ready.connect(self._show_result)
         for key, slot in ((Qt.Key_Space, self.toggle_frozen), (Qt.Key_N, self.step)):
             QShortcut(QKeySequence(key), self, slot, context=Qt.WidgetWithChildrenShortcut)
+
+    def shutdown(self) -> None:
+        """Stop the worker thread (the window is closing)."""
+        self.worker.stop()
 
     # frames and recomputation
     def set_frame(self, frame) -> None:
@@ -181,7 +187,9 @@ class FeaturesPanel(Panel):
         self.latencies_ms.append((time.perf_counter() - job.frame.timestamp) * 1000.0)
         if self._selected is None or self._selected[0] >= maps.shape[0]:
             self._selected = (min(3, maps.shape[0] - 1), maps.shape[1] // 2, maps.shape[2] // 2)
-        self.explain(*self._selected)
+            self._explained_at = 0.0
+        if time.perf_counter() - self._explained_at > EXPLAIN_INTERVAL_S or self.worker.synchronous:
+            self.explain(*self._selected)
         self.frame_displayed.emit(job.frame)
 
     @staticmethod
@@ -214,6 +222,7 @@ class FeaturesPanel(Panel):
         e = explain_value(stages, job.kernels, k, i, j, p.stage, mode=p.mode, boundary=p.boundary,
                           stride=p.stride, dilation=p.dilation, pool_kind=pool, pool_size=p.pool_size,
                           pool_stride=p.pool_stride)
+        self._explained_at = time.perf_counter()
         self.grid.set_marker(k, i, j)
         self.input_view.set_outline((e.rows[0], e.cols[0], e.rows[1], e.cols[1]))
         self.product_view.show_products(e.patch, e.kernel, e.products, e.total, self._caption(job, e, k, i, j))
