@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels import default_bank, gabor_kernel, preset_kernel, random_bank
+from .kernels import PRESET_NAMES, default_bank, gabor_kernel, preset_kernel, random_bank
 
-BANK_CHOICES = ("default", "edges", "gabor", "random")
+BANK_CHOICES = ("default", "presets", "edges", "gabor", "random")
 BANK_LABELS = {
     "default": "Hand-designed mix",
+    "presets": "Every preset",
     "edges": "Edges and corners",
     "gabor": "Gabor, 8 orientations",
     "random": "Random (seeded)",
@@ -27,8 +28,9 @@ def make_bank(choice="default", size=3, count=16, seed=0):
 
     Parameters
     ----------
-    choice : {"default", "edges", "gabor", "random"}
-        ``default`` is a hand-designed mix; ``edges`` holds edge and corner detectors; ``gabor`` a
+    choice : {"default", "presets", "edges", "gabor", "random"}
+        ``default`` is a hand-designed mix; ``presets`` every kernel of
+        :data:`convlab.engine.kernels.PRESET_NAMES`; ``edges`` holds edge and corner detectors; ``gabor`` a
         Gabor kernel at 8 orientations; ``random`` zero-mean unit-norm random kernels.
     size : int
         Kernel size (odd sizes 3..15 for the hand-designed presets).
@@ -47,6 +49,9 @@ def make_bank(choice="default", size=3, count=16, seed=0):
     if choice == "default":
         names, kernels = default_bank(size)
         return list(names), np.asarray(kernels, np.float32)
+    if choice == "presets":
+        names = [n for n in PRESET_NAMES if n != "gabor"]
+        return names, np.asarray([preset_kernel(n, size) for n in names], np.float32)
     if choice == "edges":
         kernels = [preset_kernel(n, size) for n in _EDGE_PRESETS]
         return list(_EDGE_PRESETS), np.asarray(kernels, np.float32)

@@ -48,7 +48,7 @@ class ImageReadError(ValueError):
     """An image file could not be read; the message names the file and the reason."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LoadedImage:
     """A picture read from disk.
 
@@ -232,13 +232,16 @@ def _decode(stream, path: Path, max_side: int, max_pixels: int) -> LoadedImage:
             picture.draft(None, target)  # JPEG: decode at 1/2, 1/4 or 1/8 scale; others: no effect
         picture.load()
         picture, swapped = _upright(picture)
-        picture = _normalise_mode(picture, notes)
     except Image.DecompressionBombError:
         raise _error(path, f"the image is too large (more than the limit of {max_pixels:,} pixels)") from None
     except _DECODE_ERRORS as exc:
         if isinstance(exc, OSError) and exc.errno is not None:
             raise  # a real I/O error while reading, not a decoding problem
         raise _error(path, "the file is truncated or corrupt (its pixel data cannot be decoded)") from None
+    try:
+        picture = _normalise_mode(picture, notes)
+    except ValueError:
+        raise _error(path, f"its colour mode {picture.mode} is not supported") from None
     original_size = (height, width) if swapped else (width, height)
     target = _fit_size(original_size, max_side)
     if picture.size != target:
@@ -299,7 +302,7 @@ def _stretch_to_gray(picture: Image.Image, notes: list[str]) -> Image.Image:
     if high > low:
         scaled -= np.float32(low)
         scaled *= np.float32(255.0 / (high - low))
-        notes.append(f"{_bit_depth(picture)} values {_number(low)}..{_number(high)} stretched to 0..255")
+        notes.append(f"{_bit_depth(picture)} values {low:g}..{high:g} stretched to 0..255")
     else:
         nominal = 65535.0 if values.dtype == np.uint16 else 255.0
         scaled *= np.float32(255.0 / nominal)
@@ -310,10 +313,6 @@ def _stretch_to_gray(picture: Image.Image, notes: list[str]) -> Image.Image:
 
 def _bit_depth(picture: Image.Image) -> str:
     return {"F": "32-bit float", "I": "32-bit"}.get(picture.mode, "16-bit")
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
 
 
 def _to_rgb_array(picture: Image.Image, notes: list[str]) -> np.ndarray:

@@ -9,9 +9,9 @@ import numpy as np
 __all__ = ["Frame", "FrameSource", "as_rgb_frame_image"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Frame:
-    """One picture from a source.
+    """One picture from a source (compared and hashed by identity, never by pixel content).
 
     Attributes
     ----------

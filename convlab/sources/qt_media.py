@@ -1,13 +1,10 @@
 """Camera and video-file sources on QtMultimedia: the only module of ``sources`` that imports Qt.
 
-Both sources are push sources: a ``QVideoSink`` receives decoded frames, each is converted to
-an RGB ``uint8 (H, W, 3)`` array and announced with ``frame_ready(Frame)`` on the thread the
-source object lives in (the main thread). Frames are converted on that thread, newest first:
-when several arrive before the event loop gets to them, only the newest is converted and the
-others are counted in ``frames_dropped``.
-
-States sent with ``state_changed``: "stopped", "running" (camera), "playing", "paused",
-"ended" (video without loop), "no camera", "disconnected", "error".
+Push sources: a ``QVideoSink`` receives decoded frames; on the main thread (the sources' own)
+the newest is converted to RGB ``uint8 (H, W, 3)`` and sent as ``frame_ready(Frame)``. Frames
+replaced before the event loop reached them are counted in ``frames_dropped``. States sent with
+``state_changed``: "stopped", "running" (camera), "playing", "paused", "ended" (video without
+loop), "no camera", "disconnected", "error".
 """
 from __future__ import annotations
 
@@ -211,16 +208,23 @@ class CameraSource(MediaSource):
                 if self._device_id is None else f"The camera {self._device_id.decode(errors='replace')!r} "
                 "is not connected. Connect it, or choose another camera.")
             return
+        self._attach_camera(QCamera(device, self), bytes(device.id()), device.description())
+
+    def _attach_camera(self, camera: QCamera, device_id: bytes, description: str) -> None:
+        """Route ``camera`` into the capture session and start it (or report why it cannot start)."""
         self._release_camera()
-        camera = QCamera(device, self)
+        if camera.error() != QCamera.Error.NoError:  # failed while opening, before we could listen
+            self._on_camera_error(camera.error(), camera.errorString())
+            camera.deleteLater()
+            return
         camera.errorOccurred.connect(self._on_camera_error)
         self._session.setCamera(camera)
-        self._camera, self._active_id, self._lost_id = camera, bytes(device.id()), None
-        self.name = device.description() or "camera"
+        self._camera, self._active_id, self._lost_id = camera, device_id, None
+        self.name = description or "camera"
         if self._resolution is not None:
             self._apply_resolution()
-        camera.start()
         self._set_state("running")
+        camera.start()
 
     def stop(self) -> None:
         """Stop the camera; the last frame stays."""
@@ -384,12 +388,8 @@ class VideoFileSource(MediaSource):
 
 def _video_file_problem(path: Path) -> str:
     """A plain-language reason the file cannot be played, or "" when it looks readable."""
-    if not path.exists():
-        return "the file does not exist."
-    if path.is_dir():
-        return "it is a folder (directory), not a video file."
-    if not os.access(path, os.R_OK):
-        return "permission denied (you may not read this file)."
-    if path.stat().st_size == 0:
-        return "the file is empty (0 bytes)."
-    return ""
+    checks = [(not path.exists(), "the file does not exist."),
+              (path.is_dir(), "it is a folder (directory), not a video file."),
+              (not os.access(path, os.R_OK), "permission denied (you may not read this file)."),
+              (path.is_file() and path.stat().st_size == 0, "the file is empty (0 bytes).")]
+    return next((reason for failed, reason in checks if failed), "")

@@ -129,7 +129,7 @@ def text_scene(size: tuple[int, int] = DEFAULT_SIZE, lines: tuple[str, ...] = DE
 
     Examples
     --------
-    >>> text_scene((120, 160)).min() < 50
+    >>> bool(text_scene((120, 160)).min() < 50)
     True
     """
     height, width = _check_size(size)

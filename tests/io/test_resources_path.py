@@ -11,8 +11,8 @@ from convlab import resources_path
 
 def test_checkout_layout_resolves_to_repo_resources():
     repo = Path(convlab.__file__).resolve().parent.parent
-    assert resources_path.resource_path("samples") == repo / "resources" / "samples"
-    assert resources_path.resource_path("samples").is_dir()
+    assert resources_path.resources_root() == repo / "resources"
+    assert resources_path.resource_path("samples", "x.png") == repo / "resources" / "samples" / "x.png"
 
 
 def test_installed_layout_is_preferred_when_present(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("PySide6.QtMultimedia")
 from PySide6.QtGui import QImage  # noqa: E402
-from PySide6.QtMultimedia import QCamera, QVideoFrame, QVideoFrameInput  # noqa: E402
+from PySide6.QtMultimedia import QCamera, QCameraDevice, QVideoFrame, QVideoFrameInput  # noqa: E402
 
 from convlab.sources.base import Frame, FrameSource  # noqa: E402
 from convlab.sources.qt_media import (  # noqa: E402
@@ -139,14 +139,18 @@ def test_camera_error_and_unplugging_keep_the_last_frame(fed_camera, qtbot):
     with qtbot.waitSignal(source.frame_ready, timeout=TIMEOUT_MS):
         frame_input.sendVideoFrame(_video_frame(_marked_picture()))
     last = source.read()
-    # No device can be faked here, so drive the two handlers the way Qt would call them.
+    # No camera exists here; a QCamera on a null device is a real camera object that failed
+    # while opening, as one unplugged between listing and opening does ("No camera detected").
     with qtbot.waitSignal(source.error_occurred, timeout=TIMEOUT_MS) as blocker:
-        source._on_camera_error(QCamera.Error.CameraError, "the device is busy")
-    assert "the device is busy" in blocker.args[0] and source.read() is last
-    source._active_id = b"unplugged-camera"  # as if this device had been started, then unplugged
+        source._attach_camera(QCamera(QCameraDevice(), source), b"ghost-camera", "Ghost camera")
+    assert blocker.args[0].startswith("Camera error: No camera detected") and source.state == "error"
+    assert source.read() is last
+    # Unplugging cannot be staged at the device level: mark a device as the running one, then
+    # let Qt's "video inputs changed" handler find it missing from the real (empty) device list.
+    source._active_id, source.name = b"usb-camera-1", "USB camera"
     with qtbot.waitSignal(source.error_occurred, timeout=TIMEOUT_MS) as blocker:
         source._on_video_inputs_changed()
-    assert "disconnected" in blocker.args[0]
+    assert "'USB camera' was disconnected" in blocker.args[0]
     assert source.state == "disconnected" and source.read() is last
 
 
