@@ -15,12 +15,16 @@ from .activation import ACTIVATIONS, activate, is_signed_activation
 from .bank import conv_bank, conv_block
 from .banks import BANK_CHOICES, make_bank
 from .block import BlockStages, cnn_block_stages, prepare_input, shrink_to
+from .connectivity import (MATRIX_KINDS, ImageCost, LayerCost, connection_ids, distinct_parameters,
+                           image_conv_cost, layer_costs, layer_taps, weight_matrix)
 from .conv import BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output_size
 from .explain import Explanation, explain_value
 from .kernels import PRESET_NAMES, default_bank, gabor_kernel, kernel_to_rgb, preset_kernel, random_bank
 from .pooling import POOL_KINDS, pool1d, pool2d, pool_output_size
 from .receptive import PatchProducts, patch_products, receptive_field
+from .receptive_stack import StackLayer, receptive_field_growth, receptive_field_size, receptive_field_support
 from .shift import translate, translate1d
+from .variants import tiled_conv1d, tiled_conv2d, unshared_conv1d, unshared_conv2d
 
 __all__ = [
     "ACTIVATIONS", "BANK_CHOICES", "BOUNDARIES", "MODES", "POOL_KINDS", "PRESET_NAMES",
@@ -29,4 +33,9 @@ __all__ = [
     "default_bank", "explain_value", "gabor_kernel", "is_signed_activation", "kernel_to_rgb", "make_bank",
     "output_size", "patch_products", "pool1d", "pool2d", "pool_output_size", "prepare_input", "preset_kernel",
     "random_bank", "receptive_field", "shrink_to", "translate", "translate1d",
+    # connectivity (sparse interactions, parameter sharing, variants)
+    "MATRIX_KINDS", "ImageCost", "LayerCost", "StackLayer", "connection_ids", "distinct_parameters",
+    "image_conv_cost", "layer_costs", "layer_taps", "receptive_field_growth", "receptive_field_size",
+    "receptive_field_support", "tiled_conv1d", "tiled_conv2d", "unshared_conv1d", "unshared_conv2d",
+    "weight_matrix",
 ]

@@ -1,0 +1,69 @@
+"""Live counters: parameters and operations of the 1-D layer, and of one feature map of an image."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from convlab.engine.connectivity import image_conv_cost
+
+TEXTBOOK_IMAGE = (280, 320)  # Goodfellow et al. Fig. 9.6: 320 pixels wide, 280 high
+TEXTBOOK_KERNEL = (1, 2)  # the edge detector [1, -1]
+_CELL = "padding: 3px 12px;"
+
+
+def _row(cells, header=False) -> str:
+    tag = "th" if header else "td"
+    return "<tr>" + "".join(f"<{tag} style='{_CELL}' align='right'>{c}</{tag}>" for c in cells) + "</tr>"
+
+
+class CostCounters(QWidget):
+    """Two tables: the 1-D layer's costs, and convolution versus a dense matrix on an image."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layer_label = QLabel()
+        self.image_label = QLabel()
+        for label in (self.layer_label, self.image_label):
+            label.setStyleSheet("font-size: 13pt;")
+            label.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.layer_label, 2)
+        layout.addWidget(self.image_label, 3)
+        self.image_cost = None
+        self.textbook_cost = image_conv_cost(TEXTBOOK_IMAGE, TEXTBOOK_KERNEL)
+
+    def show_layer(self, params, costs) -> None:
+        """Parameters and multiply-adds of the three layers for a LayerParams."""
+        m, n, k = params.inputs, params.outputs, params.kernel
+        rows = [_row(["layer", "parameters", "multiply-adds"], header=True),
+                _row(["fully connected", f"m·n = {costs['dense'].parameters:,}",
+                      f"m·n = {costs['dense'].multiply_adds:,}"]),
+                _row(["sparse", f"k·n = {costs['local'].parameters:,}", f"k·n = {costs['local'].multiply_adds:,}"]),
+                _row(["convolutional", f"k = {costs['conv'].parameters:,}", f"k·n = {costs['conv'].multiply_adds:,}"])]
+        self.layer_label.setText(f"<b>This layer: m = {m}, n = {n}, k = {k}</b>"
+                                 f"<table>{''.join(rows)}</table>")
+
+    def show_image(self, image_shape, source: str, kernel_shape, kernel_count: int, params) -> None:
+        """Convolution against the dense matrix for one feature map of an image (and the textbook's)."""
+        try:
+            cost = image_conv_cost(image_shape, kernel_shape, params.padding, params.stride, params.dilation)
+        except ValueError as exc:
+            self.image_cost = None
+            self.image_label.setText(f"<span style='color:#c00000'>Cannot count this image: {exc}</span>")
+            return
+        self.image_cost = cost
+        book = self.textbook_cost
+        height, width = image_shape[:2]
+        kernel = "×".join(str(v) for v in kernel_shape)
+        oh, ow = cost.output_shape
+        rows = [_row(["one feature map", "parameters", "floating-point ops"], header=True),
+                _row(["convolution", f"{cost.conv_parameters:,}", f"{cost.conv_flops:,}"]),
+                _row(["dense matrix", f"{cost.dense_parameters:,}", f"{cost.dense_flops:,}"])]
+        ratio = f"{cost.flop_ratio:,.0f}" if cost.conv_flops else "∞"
+        self.image_label.setText(
+            f"<b>Image {width}×{height} ({source}), {kernel} kernel → map {ow}×{oh}</b><br>"
+            f"padding {params.padding}, stride {params.stride}; the bank has {kernel_count} such kernel(s)"
+            f"<table>{''.join(rows)}</table>"
+            f"<b>Convolution: {ratio}× fewer operations</b> (flops: outputs·(2·taps − 1) against "
+            f"2·inputs·outputs)<br><i>Textbook, Fig. 9.6: [1, −1] on 320×280 → 319×280: {book.conv_flops:,} "
+            f"against {book.dense_flops:,} flops (≈ 16 billion, {book.flop_ratio:,.0f}×)</i>")
