@@ -24,6 +24,9 @@ from .pooling import POOL_KINDS, pool1d, pool2d, pool_output_size
 from .receptive import PatchProducts, patch_products, receptive_field
 from .receptive_stack import StackLayer, receptive_field_growth, receptive_field_size, receptive_field_support
 from .shift import translate, translate1d
+from .signals import SpaceshipTrack, spaceship_track
+from .smoothing import (SMOOTHING_KERNELS, SmoothingKernel, commute, error_vs_width, flip_and_slide, lag_of,
+                        mse, smooth, smoothing_kernel)
 from .variants import tiled_conv1d, tiled_conv2d, unshared_conv1d, unshared_conv2d
 
 __all__ = [
@@ -38,4 +41,7 @@ __all__ = [
     "image_conv_cost", "layer_costs", "layer_taps", "receptive_field_growth", "receptive_field_size",
     "receptive_field_support", "tiled_conv1d", "tiled_conv2d", "unshared_conv1d", "unshared_conv2d",
     "weight_matrix",
+    # smoothing the spaceship's position (1-D convolution)
+    "SMOOTHING_KERNELS", "SmoothingKernel", "SpaceshipTrack", "commute", "error_vs_width", "flip_and_slide",
+    "lag_of", "mse", "smooth", "smoothing_kernel", "spaceship_track",
 ]
