@@ -19,6 +19,9 @@ from .connectivity import (MATRIX_KINDS, ImageCost, LayerCost, connection_ids, d
                            image_conv_cost, layer_costs, layer_taps, weight_matrix)
 from .conv import BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output_size
 from .explain import Explanation, explain_value
+from .correlation_switch import OPERATIONS, apply_operation, operation_products
+from .kernel_ops import (Normalised, apply_divisor_offset, flip_horizontal, flip_vertical, normalise,
+                         parse_grid_text, random_kernel, resize_kernel, rotate90, to_convolution, transpose)
 from .kernels import PRESET_NAMES, default_bank, gabor_kernel, kernel_to_rgb, preset_kernel, random_bank
 from .pooling import POOL_KINDS, pool1d, pool2d, pool_output_size
 from .receptive import PatchProducts, patch_products, receptive_field
@@ -44,4 +47,8 @@ __all__ = [
     # smoothing the spaceship's position (1-D convolution)
     "SMOOTHING_KERNELS", "SmoothingKernel", "SpaceshipTrack", "commute", "error_vs_width", "flip_and_slide",
     "lag_of", "mse", "smooth", "smoothing_kernel", "spaceship_track",
+    # editing kernels
+    "OPERATIONS", "Normalised", "apply_divisor_offset", "apply_operation", "flip_horizontal", "flip_vertical",
+    "normalise", "operation_products", "parse_grid_text", "random_kernel", "resize_kernel", "rotate90",
+    "to_convolution", "transpose",
 ]

@@ -156,6 +156,12 @@ def shrink_to(rgb, max_side=640):
     if max_side is None or max(x.shape[:2]) <= max_side:
         return x
     f = -(-max(x.shape[:2]) // int(max_side))
-    h, w = (x.shape[0] // f) * f, (x.shape[1] // f) * f
-    blocks = x[:h, :w].reshape((h // f, f, w // f, f) + x.shape[2:]).astype(np.float32)
-    return (blocks.mean(axis=(1, 3)) + 0.5).astype(x.dtype)
+    h, w = x.shape[0] // f, x.shape[1] // f
+    acc = np.zeros((h, w) + x.shape[2:], np.float32)
+    for a in range(f):
+        for b in range(f):
+            acc += x[a:h * f:f, b:w * f:f]
+    acc *= np.float32(1.0 / (f * f))
+    if np.issubdtype(x.dtype, np.integer):
+        acc += np.float32(0.5)
+    return acc.astype(x.dtype)

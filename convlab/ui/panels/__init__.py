@@ -6,6 +6,7 @@ import importlib
 # (key, module, class): imported lazily so that one panel's import cost is paid only when the window opens.
 PANEL_SPECS = (
     ("features", "convlab.ui.panels.features", "FeaturesPanel"),
+    ("editor", "convlab.ui.panels.kernel_editor", "KernelEditorPanel"),
     ("smoothing", "convlab.ui.panels.smoothing", "SmoothingPanel"),
     ("connectivity", "convlab.ui.panels.connectivity", "ConnectivityPanel"),
 )
