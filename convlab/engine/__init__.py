@@ -14,18 +14,22 @@ kernel library complete the CNN block of the lecture.
 from .activation import ACTIVATIONS, activate, is_signed_activation
 from .bank import conv_bank, conv_block
 from .banks import BANK_CHOICES, make_bank
+from .blurpool import BLUR_FILTERS, blur_downsample, blur_pool, blur_pool1d, pool_windows
 from .block import BlockStages, cnn_block_stages, prepare_input, shrink_to
 from .connectivity import (MATRIX_KINDS, ImageCost, LayerCost, connection_ids, distinct_parameters,
                            image_conv_cost, layer_costs, layer_taps, weight_matrix)
 from .conv import BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output_size
 from .explain import Explanation, explain_value
 from .correlation_switch import OPERATIONS, apply_operation, operation_products
+from .invariance import (EquivarianceCheck, PooledChange, ShiftCurve, border_band, cosine_similarity,
+                         equivariance_check, equivariance_error, pooled_change, shift_curves)
 from .kernel_ops import (Normalised, apply_divisor_offset, flip_horizontal, flip_vertical, normalise,
                          parse_grid_text, random_kernel, resize_kernel, rotate90, to_convolution, transpose)
 from .kernels import PRESET_NAMES, default_bank, gabor_kernel, kernel_to_rgb, preset_kernel, random_bank
 from .pooling import POOL_KINDS, pool1d, pool2d, pool_output_size
 from .receptive import PatchProducts, patch_products, receptive_field
 from .receptive_stack import StackLayer, receptive_field_growth, receptive_field_size, receptive_field_support
+from .rotation_invariance import orientation_pooling, orientation_sweep, rotate_image, rotated_bank
 from .shift import translate, translate1d
 from .signals import SpaceshipTrack, spaceship_track
 from .smoothing import (SMOOTHING_KERNELS, SmoothingKernel, commute, error_vs_width, flip_and_slide, lag_of,
@@ -51,4 +55,9 @@ __all__ = [
     "OPERATIONS", "Normalised", "apply_divisor_offset", "apply_operation", "flip_horizontal", "flip_vertical",
     "normalise", "operation_products", "parse_grid_text", "random_kernel", "resize_kernel", "rotate90",
     "to_convolution", "transpose",
+    # equivariance and invariance
+    "BLUR_FILTERS", "EquivarianceCheck", "PooledChange", "ShiftCurve", "blur_downsample", "blur_pool",
+    "blur_pool1d", "border_band", "cosine_similarity", "equivariance_check", "equivariance_error",
+    "orientation_pooling", "orientation_sweep", "pool_windows", "pooled_change", "rotate_image", "rotated_bank",
+    "shift_curves",
 ]

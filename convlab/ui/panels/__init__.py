@@ -8,6 +8,7 @@ PANEL_SPECS = (
     ("features", "convlab.ui.panels.features", "FeaturesPanel"),
     ("editor", "convlab.ui.panels.kernel_editor", "KernelEditorPanel"),
     ("smoothing", "convlab.ui.panels.smoothing", "SmoothingPanel"),
+    ("translation", "convlab.ui.panels.translation", "TranslationPanel"),
     ("connectivity", "convlab.ui.panels.connectivity", "ConnectivityPanel"),
 )
 PANEL_KEYS = tuple(key for key, _, _ in PANEL_SPECS)

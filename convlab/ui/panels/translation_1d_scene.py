@@ -1,0 +1,119 @@
+"""The lecture's 1-D pooling figure as a scene: detector units and max-pooled units, before and after a shift."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsView
+
+from convlab.engine.pooling import pool_output_size
+from convlab.ui.panels.translation_tiles import big_font
+
+RADIUS = 34.0
+SPACING = 110.0
+ROW_GAP = 150.0
+DIAGRAM_GAP = 330.0
+PLAIN = QColor("#ffffff")
+CHANGED = QColor("#ff9a3c")
+HIDDEN = QColor("#e6e6e6")
+
+
+def format_value(value: float) -> str:
+    """A unit's value as written in the figure: up to 3 significant digits."""
+    text = f"{value:.3g}"
+    return "0" if text == "-0" else text
+
+
+def pool_windows_1d(n: int, width: int, stride: int) -> list[tuple[float, list[int]]]:
+    """For each pooled unit of ``pool1d(x, width, stride, padding="same")``: its centre and real inputs.
+
+    Output ``j``'s window starts at ``j * stride - before``, with ``before`` the floor half of the
+    total "same" padding; padded positions are left out of the list of inputs.
+    """
+    n_out = pool_output_size(n, width, stride, "same")
+    before = max((n_out - 1) * stride + width - n, 0) // 2
+    windows = []
+    for j in range(n_out):
+        start = j * stride - before
+        windows.append((start + (width - 1) / 2.0, [i for i in range(start, start + width) if 0 <= i < n]))
+    return windows
+
+
+class PoolingFigureScene(QGraphicsScene):
+    """Two diagrams (before / after the shift), each a detector row and the pooled row above it."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackgroundBrush(QBrush(QColor("#ffffff")))
+        self.unit_texts: dict[tuple[str, str], list] = {}
+        self.unit_circles: dict[tuple[str, str], list] = {}
+
+    def draw(self, rows: dict, windows, changed: dict, hide_pooled: bool) -> None:
+        """Redraw: rows[(diagram, row)] values, pooling windows, changed[(row)] bool lists for "after"."""
+        self.clear()
+        self.unit_texts, self.unit_circles = {}, {}
+        titles = {"before": "Before the shift", "after": "After shifting the input one step to the right"}
+        for d, diagram in enumerate(("before", "after")):
+            top = d * DIAGRAM_GAP
+            title = self.addSimpleText(titles[diagram], big_font(20, bold=True))
+            title.setPos(-2 * RADIUS - 150, top - 2.4 * RADIUS - 40)
+            pooled_y, detector_y = top, top + ROW_GAP
+            for label, y in (("pooling\nstage", pooled_y), ("detector\nstage", detector_y)):
+                item = self.addSimpleText(label, big_font(15))
+                item.setPos(-2 * RADIUS - 150, y - item.boundingRect().height() / 2)
+            pen = QPen(QColor("#555555"), 3)
+            for (centre, inputs) in windows:
+                for i in inputs:
+                    self.addLine(centre * SPACING, pooled_y + RADIUS, i * SPACING, detector_y - RADIUS, pen)
+            for row, y, xs in (("pooled", pooled_y, [c for c, _ in windows]),
+                               ("detector", detector_y, list(range(len(rows[(diagram, "detector")]))))):
+                marks = changed.get(row) if diagram == "after" else None
+                hidden = hide_pooled and row == "pooled"
+                self._units(diagram, row, xs, y, rows[(diagram, row)], marks, hidden)
+        self.setSceneRect(self.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+
+    def _units(self, diagram, row, xs, y, values, marks, hidden) -> None:
+        """One row of circles with their values written inside."""
+        texts, circles = [], []
+        for k, (x, value) in enumerate(zip(xs, values)):
+            fill = HIDDEN if hidden else (CHANGED if marks is not None and marks[k] else PLAIN)
+            circle = self.addEllipse(QRectF(x * SPACING - RADIUS, y - RADIUS, 2 * RADIUS, 2 * RADIUS),
+                                     QPen(QColor("#111111"), 3), QBrush(fill))
+            text = self.addSimpleText("?" if hidden else format_value(value), big_font(22, bold=True))
+            box = text.boundingRect()
+            text.setPos(QPointF(x * SPACING - box.width() / 2, y - box.height() / 2))
+            text.setZValue(2)
+            texts.append(text)
+            circles.append(circle)
+        self.unit_texts[(diagram, row)] = texts
+        self.unit_circles[(diagram, row)] = circles
+
+    def texts(self, diagram: str, row: str) -> list[str]:
+        """The values written on one row ("before"/"after", "detector"/"pooled")."""
+        return [t.text() for t in self.unit_texts[(diagram, row)]]
+
+    def highlighted(self, diagram: str, row: str) -> list[bool]:
+        """Which units of a row are highlighted as changed."""
+        return [c.brush().color() == CHANGED for c in self.unit_circles[(diagram, row)]]
+
+    def line_count(self) -> int:
+        """How many pooled-unit-to-input lines are drawn (both diagrams)."""
+        return sum(1 for item in self.items() if isinstance(item, QGraphicsLineItem))
+
+
+class FittingView(QGraphicsView):
+    """A view that always shows the whole scene, as large as it fits."""
+
+    def __init__(self, scene, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHint(QPainter.Antialiasing)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+
+    def fit(self) -> None:
+        """Scale the scene into the view."""
+        self.fitInView(self.scene().sceneRect(), Qt.KeepAspectRatio)
+
+    def resizeEvent(self, event) -> None:
+        """Refit on every resize."""
+        super().resizeEvent(event)
+        self.fit()
