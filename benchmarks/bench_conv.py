@@ -9,14 +9,16 @@ against the peers that are installed: a loop of ``scipy.ndimage.correlate`` (mod
 ``scipy.signal.fftconvolve`` batched over the kernels (2 scipy.fft workers), a loop of OpenCV
 ``cv2.filter2D`` (BORDER_CONSTANT, 2 threads) and ``torch.nn.functional.conv2d`` (padding="same",
 no_grad, 2 threads). Peer blocks add ReLU and pooling: torch with its own ``relu``/``max_pool2d``,
-the others with numpy (``np.maximum`` and the max of four strided slices).
+the others with numpy (the max of four strided slices, then ``np.maximum``: max pooling and ReLU
+commute, so pooling first does 4x less ReLU work; conv_block does the same).
 
 Implementations are timed one after the other (a pause, a warm-up call, then at most N timed
 calls within a time budget; without --quick the whole round runs twice and the better median
 counts, to shrug off load from other processes). Interleaving single calls was tried and is
 unfair: torch's OpenMP and OpenCV's worker threads keep spinning after a call and steal the cores
-from whoever runs next. The table shows median ms per frame, GFLOP/s (2*K*C*kh*kw*H*W / time) and the ratio to the fastest peer
-(< 1 means convlab is faster). Every peer's output is checked against conv_bank first.
+from whoever runs next. The tables show median ms per frame, GFLOP/s (2*K*C*kh*kw*H*W / time)
+and the ratio to the fastest peer (< 1: convlab is faster). Every peer's output is checked
+against conv_bank first.
 
 By default glibc is told (mallopt) never to return freed memory to the system and not to use mmap,
 so that peers which allocate a new output every call do not pay page faults on every frame

@@ -18,14 +18,21 @@ from .blurpool import BLUR_FILTERS, blur_downsample, blur_pool, blur_pool1d, poo
 from .block import BlockStages, cnn_block_stages, prepare_input, shrink_to
 from .connectivity import (MATRIX_KINDS, ImageCost, LayerCost, connection_ids, distinct_parameters,
                            image_conv_cost, layer_costs, layer_taps, weight_matrix)
+from .centroids import SORT_KEYS, centroid_orientations, centroids_to_kernels, sort_centroids
+from .compare import FEATURE_SETS, ComparisonRow, ComparisonSettings, run_comparison
 from .conv import BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output_size
+from .encode import ENCODINGS, encode_images, feature_maps, region_pool, triangle_encoding
 from .explain import Explanation, explain_value
 from .correlation_switch import OPERATIONS, apply_operation, operation_products
 from .invariance import (EquivarianceCheck, PooledChange, ShiftCurve, border_band, cosine_similarity,
                          equivariance_check, equivariance_error, pooled_change, shift_curves)
 from .kernel_ops import (Normalised, apply_divisor_offset, flip_horizontal, flip_vertical, normalise,
                          parse_grid_text, random_kernel, resize_kernel, rotate90, to_convolution, transpose)
+from .kmeans import METHODS as KMEANS_METHODS
+from .kmeans import Clustering, OnlineKMeans, assign_patches, learn_centroids
 from .kernels import PRESET_NAMES, default_bank, gabor_kernel, kernel_to_rgb, preset_kernel, random_bank
+from .patches import (Preprocessing, ZcaWhitening, apply_zca, extract_patches, fit_preprocessing, fit_zca,
+                      normalize_patches)
 from .pooling import POOL_KINDS, pool1d, pool2d, pool_output_size
 from .receptive import PatchProducts, patch_products, receptive_field
 from .receptive_stack import StackLayer, receptive_field_growth, receptive_field_size, receptive_field_support
@@ -60,4 +67,10 @@ __all__ = [
     "blur_pool1d", "border_band", "cosine_similarity", "equivariance_check", "equivariance_error",
     "orientation_pooling", "orientation_sweep", "pool_windows", "pooled_change", "rotate_image", "rotated_bank",
     "shift_curves",
+    # features without supervision: patches, k-means, encoding, comparison
+    "ENCODINGS", "FEATURE_SETS", "KMEANS_METHODS", "SORT_KEYS", "Clustering", "ComparisonRow",
+    "ComparisonSettings", "OnlineKMeans", "Preprocessing", "ZcaWhitening", "apply_zca", "assign_patches",
+    "centroid_orientations", "centroids_to_kernels", "encode_images", "extract_patches", "feature_maps",
+    "fit_preprocessing", "fit_zca", "learn_centroids", "normalize_patches", "region_pool", "run_comparison",
+    "sort_centroids", "triangle_encoding",
 ]

@@ -9,10 +9,15 @@ so one strided view of S feeds ``np.matmul``'s batched sgemm with no further cop
 variant of "memory-efficient convolution", Cho & Brand 2017). Copy volume: kw images.
 
 Row dilation d > 1 splits the rows into d phases (padded rows rho, rho + d, ...) that are each a
-dilation-1 problem. The output is cut into tiles (rows x columns) whose copy S fits in L2 and
-whose sgemm calls stay small (OpenBLAS then runs its unpacked "direct" kernel, about twice as
-fast here as the packed path for K = 16); two threads (the caller and one worker; numpy releases
-the GIL in copies and matmul) take tiles from a shared counter.
+dilation-1 problem. The output is cut into tiles (rows x columns) whose copy S is at most
+_COPY_BYTES and whose sgemm calls stay small: kernels go 16 at a time and tiles are narrow
+enough that OpenBLAS (AVX-512 builds) runs its unpacked "direct" sgemm kernel, about 3x faster
+here than the packed path for these skinny products (M = 16). Two threads (the caller and one
+worker; numpy releases the GIL in copies and matmul) take tiles from a shared counter; BLAS's
+own threads stay out of it because the direct kernel is single-threaded.
+
+Measured on 2 cores (AMD EPYC Zen 4, OpenBLAS 0.3.31): 16 kernels 7x7 over 480x640 run at about
+150 GFLOP/s, 64 kernels at about 170; the single-thread direct kernel peaks near 110.
 """
 from __future__ import annotations
 
@@ -129,7 +134,12 @@ def _tile_width(usable_w, kd, chunk, align):
 
 
 def plan_tasks(phases, geometry, n_kernels, usable_h, usable_w, align=1, to_scratch=False):
-    """Cut the first `usable_h` x `usable_w` outputs into tiles (multiples of `align` in a phase)."""
+    """Cut the first `usable_h` x `usable_w` outputs into tiles (sides multiples of `align`).
+
+    A tile's copy S stays under _COPY_BYTES (and its maps under _TILE_BYTES when they go to a
+    scratch buffer); there are at least about _MIN_TASKS tiles so two threads share them well.
+    Fewer, larger tiles measured faster than L2-sized ones: every numpy call hands the GIL over.
+    """
     g = geometry
     kd = g.kh * g.kw * g.channels
     width = _tile_width(usable_w, kd, min(n_kernels, _KERNEL_CHUNK), align)

@@ -132,6 +132,12 @@ def conv_bank(image, kernels, mode="same", boundary="fill", stride=1, dilation=1
     TypeError
         Complex or non-numeric input.
 
+    Notes
+    -----
+    Runs on the calling thread plus one module worker thread (numpy releases the GIL), with
+    per-thread scratch buffers, so concurrent calls from several threads are safe. In a live
+    loop pass `out`: a fresh 20-130 MB output every frame can cost page faults.
+
     Examples
     --------
     >>> image = np.zeros((3, 3), np.uint8); image[1, 1] = 1
@@ -164,7 +170,8 @@ def _check_block_args(activation, pool_size, pool_stride, pool_kind):
     _check_choice("pool_kind", pool_kind, BLOCK_POOL_KINDS)
     if pool_size is None:
         if pool_stride is not None:
-            raise ValueError(f"pool_stride must be None when pool_size is None, got {pool_stride!r}")
+            raise ValueError("pool_stride must be None when pool_size is None, "
+                             f"got {pool_stride!r}")
         return 1, 1
     size = _positive_int("pool_size", pool_size)
     return size, size if pool_stride is None else _positive_int("pool_stride", pool_stride)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import traceback
 
 from convlab.ui.panels import PANEL_KEYS
 
@@ -14,7 +13,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python main.py``."""
     p = argparse.ArgumentParser(
         prog="convlab", description="A visual lab for convolutional neural networks: convolution, "
-        "nonlinearity and pooling live on a camera, a video or an image.")
+        "nonlinearity and pooling live on a camera, a video or an image.",
+        epilog="'convlab compare --help' (python main.py compare ...) compares random, hand-designed and "
+               "k-means kernels on a labelled image set without opening a window.")
     p.add_argument("--panel", choices=PANEL_KEYS, default=None, help="panel to open (default: the last one)")
     p.add_argument("--source", metavar="SPEC", default=None,
                    help="an image or video path, 'sample:NAME' (china, flower, edges, checkerboard, text, "
@@ -26,8 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --screenshot: frames to display first (default 1 for an image, 15 for a video)")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                    help="with --screenshot: give up after this long (default 30)")
+    p.add_argument("--scale", type=_scale_arg, default=1.0, metavar="S",
+                   help="with --screenshot: pixels per window pixel, 0.25 to 8 (2 = twice as wide and high, "
+                        "drawn sharp; default 1)")
     p.add_argument("--size", default="1500x900", metavar="WxH", help="window size (default 1500x900)")
     p.add_argument("--no-settings", action="store_true", help="neither read nor write remembered settings")
+    p.add_argument("--lesson", metavar="FILE", default=None,
+                   help="open a lesson file (.convlab: panel, source, kernel bank and settings) first; "
+                        "--panel and --source still override it; a bad lesson exits with code 2")
     return p
 
 
@@ -39,18 +46,29 @@ def _parse_size(text: str):
     return w, h
 
 
-def _install_excepthook(window_ref: list) -> None:
-    """Log an exception escaping a slot and show a short message instead of dying."""
-    def hook(exc_type, exc, tb):
-        traceback.print_exception(exc_type, exc, tb)
+def _scale_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.25 <= value <= 8:
+        raise argparse.ArgumentTypeError(f"must be a number from 0.25 to 8, got {text!r}")
+    return value
+
+
+def _install_excepthook(window_ref: list):
+    """Log an exception escaping a slot (or a thread) and show a short message instead of dying."""
+    from convlab.ui.error_handler import install_exception_handler
+
+    def report(text: str) -> None:
         if window_ref:
-            window_ref[0].show_message(f"Internal error ({exc_type.__name__}: {exc}); the lab keeps running.",
-                                       error=True)
-    sys.excepthook = hook
+            window_ref[0].show_message(text, error=True)
+    return install_exception_handler(report)
 
 
 def _take_screenshot(app, window, args) -> int:
     from convlab.ui.export import save_image_atomic
+    from convlab.ui.export_view import render_widget
     from convlab.ui.source_controller import is_video_path
 
     spec = window.sources.spec
@@ -67,7 +85,7 @@ def _take_screenshot(app, window, args) -> int:
     for _ in range(5):
         app.processEvents()
     try:
-        save_image_atomic(window.grab(), args.screenshot)
+        save_image_atomic(render_widget(window, args.scale), args.screenshot)
     except OSError as exc:
         print(f"convlab: {exc}", file=sys.stderr)
         return 1
@@ -77,6 +95,11 @@ def _take_screenshot(app, window, args) -> int:
 
 def main(argv=None) -> int:
     """Run convlab; returns the process exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["compare"]:
+        from convlab.compare_cli import main as compare_main
+
+        return compare_main(argv[1:])
     args = build_parser().parse_args(argv)
     size = _parse_size(args.size)
     from PySide6.QtCore import QSettings
@@ -96,6 +119,12 @@ def main(argv=None) -> int:
     _install_excepthook(window_ref)
     if args.screenshot or not use_settings:
         window.resize(*size)
+    if args.lesson:
+        from convlab.ui.lesson_menu import open_lesson_from_command_line
+
+        if not open_lesson_from_command_line(window, args.lesson):
+            window.close()
+            return 2
     if args.panel:
         window.show_panel(args.panel)
     window.show()
@@ -105,7 +134,7 @@ def main(argv=None) -> int:
             if args.screenshot:
                 return 2
             window.start()
-    else:
+    elif not (args.lesson and window.sources.source is not None):
         window.start()
     if args.screenshot:
         code = _take_screenshot(app, window, args)

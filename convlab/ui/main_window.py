@@ -7,28 +7,22 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from convlab.engine.banks import make_bank
 from convlab.io.images import image_file_filter
 from convlab.resources_path import resource_path
 from convlab.sources.samples import DEFAULT_SAMPLE
+from convlab.ui.export_dialog import install_export
+from convlab.ui.lesson_menu import LessonMenu
 from convlab.ui.panels import panel_classes
+from convlab.ui.presentation import install_presentation
+from convlab.ui.shortcut_overlay import install_shortcut_overlay, show_shortcut_overlay
 from convlab.ui.source_bar import SourceBar
 from convlab.ui.source_controller import VIDEO_EXTENSIONS, SourceController, SourceError, describe_spec
 from convlab.ui.state import KernelBank
 
 MAX_RECENT = 8
-SHORTCUTS = (
-    ("1 … 9", "switch panel"),
-    ("Space", "freeze / resume the live frames"),
-    ("N", "step one frame while frozen"),
-    ("Ctrl+O", "open an image or a video"),
-    ("Ctrl+E", "export the feature-map grid to PNG"),
-    ("P", "play / pause a video"),
-    ("F1", "this list"),
-    ("Ctrl+Q", "quit"),
-)
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +54,9 @@ class MainWindow(QMainWindow):
         self._fps_timer.timeout.connect(self._update_fps)
         self._fps_timer.start(500)
         self._restore_geometry()
+        self.presentation = install_presentation(self)  # F5, full screen, UI scale, View menu
+        install_export(self)
+        install_shortcut_overlay(self)
 
     def _build_central(self) -> None:
         central = QWidget()
@@ -77,6 +74,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction("&Open image or video…", QKeySequence.Open, self.ask_open)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.lessons = LessonMenu(self, file_menu)  # Open lesson… (Ctrl+L), Save lesson… (Ctrl+S), Lessons
         file_menu.addAction("&Export feature maps…", QKeySequence("Ctrl+E"), self._export_current)
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.Quit, self.close)
@@ -234,8 +232,5 @@ class MainWindow(QMainWindow):
             self.show_message("This panel has no feature-map grid to export.")
 
     def show_shortcuts(self) -> None:
-        """List the keyboard shortcuts."""
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)
-        box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts", f"<table>{rows}</table>", parent=self)
-        box.setModal(False)
-        box.show()
+        """Show (or hide) the overlay listing every keyboard shortcut of the window."""
+        show_shortcut_overlay(self)

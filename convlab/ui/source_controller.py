@@ -73,6 +73,7 @@ class SourceController(QObject):
         self.source = None
         self.spec = ""
         self.last_frame = None
+        self._source_state = ""
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._poll)
 
@@ -85,10 +86,13 @@ class SourceController(QObject):
         """Make ``source`` current (closing the previous one) and start delivering its frames."""
         self._stop_current()
         self.source, self.spec = source, spec
+        self._source_state = getattr(source, "state", "")
         note = getattr(source, "note", "")
         if hasattr(source, "frame_ready"):
             source.frame_ready.connect(self._deliver)
             source.error_occurred.connect(self.message)
+            if hasattr(source, "state_changed"):
+                source.state_changed.connect(self._on_state)
             start = getattr(source, "start", None) or getattr(source, "play", None)
             if start is not None:
                 start()
@@ -106,6 +110,11 @@ class SourceController(QObject):
         if frame is not None and (self.last_frame is None or frame is not self.last_frame):
             self._deliver(frame)
 
+    def _on_state(self, state: str) -> None:
+        if state == "ended" and self._source_state != "error":  # an error's message stays
+            self.message.emit("The video ended; its last frame stays on screen (P plays it again).")
+        self._source_state = state
+
     def _deliver(self, frame) -> None:
         self.last_frame = frame
         self.frame_ready.emit(frame)
@@ -115,7 +124,10 @@ class SourceController(QObject):
         if self.source is None:
             return
         if hasattr(self.source, "frame_ready"):
-            for sig, slot in ((self.source.frame_ready, self._deliver), (self.source.error_occurred, self.message)):
+            pairs = [(self.source.frame_ready, self._deliver), (self.source.error_occurred, self.message)]
+            if hasattr(self.source, "state_changed"):
+                pairs.append((self.source.state_changed, self._on_state))
+            for sig, slot in pairs:
                 try:
                     sig.disconnect(slot)
                 except (RuntimeError, TypeError):

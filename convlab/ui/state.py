@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 MAX_KERNELS = 64
+MAX_ABS_WEIGHT = 1e30  # larger weights make sums of products overflow float32 (3.4e38) on 0..255 inputs
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,15 @@ def _pad_to(kernel: np.ndarray, kh: int, kw: int) -> np.ndarray:
     out = np.zeros((kh, kw) + kernel.shape[2:], np.float32)
     out[top:top + kernel.shape[0], left:left + kernel.shape[1]] = kernel
     return out
+
+
+def _as_float32(kernels, what: str) -> np.ndarray:
+    """float32 copy of finite weights; ValueError for weights beyond MAX_ABS_WEIGHT (float32 would overflow)."""
+    array = np.asarray(kernels, dtype=np.float64)
+    if array.size and np.nanmax(np.abs(np.where(np.isinf(array), 0.0, array)), initial=0.0) > MAX_ABS_WEIGHT:
+        raise ValueError(f"{what} has weights larger than {MAX_ABS_WEIGHT:g} in size; its sums of products "
+                         "would overflow")
+    return array.astype(np.float32)
 
 
 class KernelBank(QObject):
@@ -51,18 +61,21 @@ class KernelBank(QObject):
         for e in entries:
             if e.kernel.ndim not in (2, 3) or 0 in e.kernel.shape or not np.all(np.isfinite(e.kernel)):
                 raise ValueError(f"kernel {e.name!r} must be a finite, non-empty 2-D (or 2-D x channels) array")
+            if np.abs(e.kernel).max() > MAX_ABS_WEIGHT:
+                raise ValueError(f"kernel {e.name!r} has weights larger than {MAX_ABS_WEIGHT:g} in size; its sums "
+                                 "of products would overflow")
         self._entries = entries
         self.origin = origin
         self.changed.emit()
 
     def set_from_arrays(self, names, kernels, origin: str = "") -> None:
         """Replace the bank from a list of names and an array (K, kh, kw[, C])."""
-        kernels = np.asarray(kernels, dtype=np.float32)
+        kernels = _as_float32(kernels, "kernels")
         self.set_entries([KernelEntry(n, k) for n, k in zip(names, kernels)], origin)
 
     def add(self, name: str, kernel) -> None:
         """Append one kernel (the oldest is dropped when the bank is full)."""
-        entries = self._entries + [KernelEntry(name, np.asarray(kernel, np.float32))]
+        entries = self._entries + [KernelEntry(name, _as_float32(kernel, f"kernel {name!r}"))]
         self.set_entries(entries[-MAX_KERNELS:], self.origin)
 
     def set_enabled(self, index: int, enabled: bool) -> None:

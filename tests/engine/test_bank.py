@@ -28,7 +28,8 @@ def reference_bank(image, kernels, mode, boundary, stride=1, dilation=1):
     maps = []
     for kernel in kernels:
         kernel = dilate(kernel, dilation)
-        if mode == "valid" and (kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]):
+        too_big = kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]
+        if mode == "valid" and too_big:
             shape = (max(image.shape[0] - kernel.shape[0] + 1, 0),
                      max(image.shape[1] - kernel.shape[1] + 1, 0))
             maps.append(np.zeros(shape))

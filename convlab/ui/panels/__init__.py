@@ -10,6 +10,7 @@ PANEL_SPECS = (
     ("smoothing", "convlab.ui.panels.smoothing", "SmoothingPanel"),
     ("translation", "convlab.ui.panels.translation", "TranslationPanel"),
     ("connectivity", "convlab.ui.panels.connectivity", "ConnectivityPanel"),
+    ("learning", "convlab.ui.panels.learning", "LearningPanel"),
 )
 PANEL_KEYS = tuple(key for key, _, _ in PANEL_SPECS)
 

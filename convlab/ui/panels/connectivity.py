@@ -10,6 +10,7 @@ from convlab.ui.panels.connectivity_animation import ArithmeticView
 from convlab.ui.panels.connectivity_controls import ConnectivityControls
 from convlab.ui.panels.connectivity_counters import TEXTBOOK_IMAGE, CostCounters
 from convlab.ui.panels.connectivity_diagrams import DiagramTrio
+from convlab.ui.panels.connectivity_lesson import apply_connectivity_lesson_state, connectivity_lesson_state
 from convlab.ui.panels.connectivity_matrices import MatrixViews
 from convlab.ui.panels.connectivity_stack import StackView
 
@@ -17,6 +18,7 @@ from convlab.ui.panels.connectivity_stack import StackView
 TABS = (("connections", "Connections", ("layer",)), ("stack", "Receptive field", ("stack",)),
         ("matrices", "Weight matrices", ("layer", "matrix")), ("arithmetic", "Convolution arithmetic",
                                                                  ("arithmetic",)))
+TAB_KEYS = tuple(key for key, _, _ in TABS)
 
 
 class ConnectivityPanel(Panel):
@@ -148,3 +150,12 @@ class ConnectivityPanel(Panel):
     def shutdown(self) -> None:
         """Stop the animation timer."""
         self.arithmetic.set_playing(False)
+
+    # lesson files
+    def lesson_state(self) -> dict:
+        """This panel's settings as JSON values, for lesson files."""
+        return connectivity_lesson_state(self, TAB_KEYS)
+
+    def apply_lesson_state(self, state: dict) -> list:
+        """Apply settings from a lesson file (checked first, all or nothing); returns plain-language warnings."""
+        return apply_connectivity_lesson_state(self, state, TAB_KEYS)

@@ -18,6 +18,7 @@ from convlab.ui.export import save_image_atomic
 from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.features_controls import STAGE_LABELS, FeatureControls
+from convlab.ui.panels.features_lesson import apply_features_lesson_state, features_lesson_state
 from convlab.ui.widgets.feature_grid import FeatureGrid
 from convlab.ui.widgets.image_panel import ImagePanel
 from convlab.ui.widgets.product_view import ProductView
@@ -86,7 +87,7 @@ class FeaturesPanel(Panel):
         for w in (scroll, middle, self.grid):
             split.addWidget(w)
         split.setStretchFactor(2, 1)
-        split.setSizes([300, 380, 900])
+        split.setSizes([290, 480, 730])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
@@ -179,6 +180,12 @@ class FeaturesPanel(Panel):
         self.last_result = result
         p = job.params
         maps = self.stage_maps(stages, p.stage)
+        if 0 in maps.shape:  # e.g. a kernel larger than the image in 'valid' mode: nothing to show
+            self.input_view.set_image(rgb)
+            self.message.emit(f"The maps {STAGE_LABELS[p.stage]} are empty ({maps.shape[1]}x{maps.shape[2]}): the "
+                              f"image ({rgb.shape[1]}x{rgb.shape[0]}) is smaller than the kernel or the pooling "
+                              "window. Choose 'same' or 'full' padding, a smaller kernel or a larger image.")
+            return
         signed = p.stage == "conv" or is_signed_activation(p.activation)
         self.grid.set_color_mode(signed=signed, per_map=p.per_map_scale)
         self.grid.set_maps(maps)
@@ -257,3 +264,12 @@ class FeaturesPanel(Panel):
             return False
         self.message.emit(f"Saved {path}")
         return True
+
+    # lesson files
+    def lesson_state(self) -> dict:
+        """This panel's settings as JSON values, for lesson files."""
+        return features_lesson_state(self)
+
+    def apply_lesson_state(self, state: dict) -> list:
+        """Apply settings from a lesson file (checked first, all or nothing); returns plain-language warnings."""
+        return apply_features_lesson_state(self, state)

@@ -14,6 +14,7 @@ from convlab.io.kernel_files import KernelFileError, kernel_file_filter, load_ba
 from convlab.sources.samples import open_sample
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.kernel_editor_controls import EditorControls, KernelColumn
+from convlab.ui.panels.kernel_editor_lesson import apply_editor_lesson_state, editor_lesson_state
 from convlab.ui.panels.kernel_editor_preview import (PreviewControls, PreviewViews, compute_preview, preview_gray,
                                                       product_caption)
 from convlab.ui.state import KernelEntry
@@ -298,3 +299,12 @@ class KernelEditorPanel(Panel):
         path, _ = dialog(self, title, f"{name}.json" if save else "", kernel_file_filter(bank))
         if path:
             getattr(self, f"{action}_file")(path)
+
+    # lesson files
+    def lesson_state(self) -> dict:
+        """This panel's settings as JSON values, for lesson files."""
+        return editor_lesson_state(self)
+
+    def apply_lesson_state(self, state: dict) -> list:
+        """Apply settings from a lesson file (checked first, all or nothing); returns plain-language warnings."""
+        return apply_editor_lesson_state(self, state)

@@ -15,6 +15,7 @@ from convlab.engine.block import prepare_input
 from convlab.engine.conv import BOUNDARIES, MODES
 from convlab.engine.correlation_switch import OPERATIONS, apply_operation
 from convlab.engine.kernel_ops import apply_divisor_offset, is_rotation_symmetric, to_convolution
+from convlab.ui.state import MAX_ABS_WEIGHT
 from convlab.ui.widgets.colormaps import diverging_lut
 from convlab.ui.widgets.image_panel import ImagePanel
 from convlab.ui.widgets.product_view import ProductView, format_value
@@ -53,6 +54,8 @@ class PreviewResult:
 def compute_preview(gray, kernel, params: PreviewParams) -> PreviewResult:
     """Apply `kernel` to `gray` both ways: output = operation / divisor + offset, then ReLU."""
     options = dict(mode=params.mode, boundary=params.boundary, stride=params.stride, dilation=params.dilation)
+    if np.abs(kernel).max(initial=0.0) > MAX_ABS_WEIGHT:  # sums of products would overflow float32
+        raise ValueError(f"weights larger than {MAX_ABS_WEIGHT:g} in size cannot be computed; use smaller weights")
     kernel = np.asarray(kernel, np.float32)
     both = {op: apply_operation(gray, kernel, op, **options) for op in OPERATIONS}
     output = apply_divisor_offset(both[params.operation], params.divisor, params.offset)

@@ -15,6 +15,7 @@ from convlab.io.signal_files import read_signal
 from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.smoothing_controls import MAX_WIDTH, SmoothingControls
+from convlab.ui.panels.smoothing_lesson import apply_smoothing_lesson_state, smoothing_lesson_state
 from convlab.ui.panels.smoothing_plots import (CommutePlot, ErrorPlot, SlideView, TrackPlot, summary_label,
                                                summary_text)
 from convlab.ui.widgets.kernel_draw import KernelDraw, stretch
@@ -292,3 +293,12 @@ class SmoothingPanel(Panel):
         else:
             self.controls.change(source="file")
         return True
+
+    # lesson files
+    def lesson_state(self) -> dict:
+        """This panel's settings as JSON values, for lesson files."""
+        return smoothing_lesson_state(self)
+
+    def apply_lesson_state(self, state: dict) -> list:
+        """Apply settings from a lesson file (checked first, all or nothing); returns plain-language warnings."""
+        return apply_smoothing_lesson_state(self, state)

@@ -1,0 +1,276 @@
+"""Presentation mode for the lecture hall: full screen, a UI scale, thicker lines, controls collapsed.
+
+One mechanism for every panel: `PresentationController.set_ui_scale` scales the application font (most
+widgets follow it) and runs `convlab.ui.ui_scale.apply_ui_scale` over the window (explicit fonts, style
+sheets, plot lines, markers, axis text), then emits ``ui_scale_changed(float)`` and calls
+``panel.set_ui_scale(scale)`` on panels that define it. The current panel is re-scaled when it is shown
+and every second while the scale is not 1 (items a panel creates later are caught up).
+
+F5 toggles presentation mode (full screen, the presentation scale, lines x1.5, the left control column of
+each panel hidden); F11 full screen only; F6 shows or hides the control column; Ctrl++ / Ctrl+- / Ctrl+0
+change the scale; PageDown / PageUp step through the current panel's presets.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QScrollArea, QSplitter
+
+from convlab.ui.ui_scale import apply_ui_scale, base_font_points, set_application_font_scale
+
+MIN_SCALE, MAX_SCALE = 1.0, 3.0
+SCALE_CHOICES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
+PRESENTATION_SCALE = 1.5
+PRESENTATION_LINE_BOOST = 1.5
+REFRESH_MS = 1000
+
+
+def check_scale(scale) -> float:
+    """``scale`` as a float in 1.0..3.0, else ValueError naming it."""
+    try:
+        value = float(scale)
+    except (TypeError, ValueError):
+        raise ValueError(f"scale must be a number from {MIN_SCALE} to {MAX_SCALE}, got {scale!r}") from None
+    if not MIN_SCALE <= value <= MAX_SCALE:
+        raise ValueError(f"scale must be a number from {MIN_SCALE} to {MAX_SCALE}, got {scale!r}")
+    return value
+
+
+def control_columns(panel) -> list:
+    """The panel's secondary controls: ``panel.control_column`` if it has one, else every scroll area that
+    is the first (left) part of a splitter."""
+    own = getattr(panel, "control_column", None)
+    if own is not None:
+        return [own() if callable(own) else own]
+    return [area for area in panel.findChildren(QScrollArea)
+            if isinstance(area.parentWidget(), QSplitter) and area.parentWidget().indexOf(area) == 0]
+
+
+def step_preset(panel, delta: int) -> str:
+    """Switch the panel to its next (+1) or previous (-1) preset; returns what is now chosen, "" if none."""
+    if hasattr(panel, "step_preset"):
+        return panel.step_preset(delta) or ""
+    controls = getattr(panel, "controls", None)
+    if hasattr(controls, "bank_request") and hasattr(panel, "build_bank"):
+        from convlab.engine.banks import BANK_CHOICES, BANK_LABELS
+
+        request = controls.bank_request()
+        choice = BANK_CHOICES[(BANK_CHOICES.index(request.choice) + delta) % len(BANK_CHOICES)]
+        request = replace(request, choice=choice)
+        controls.set_bank_request(request)
+        panel.build_bank(request)
+        return BANK_LABELS.get(choice, choice)
+    box = getattr(controls, "preset_combo", None)
+    if box is not None and box.count():
+        box.setCurrentIndex((box.currentIndex() + delta) % box.count())
+        return box.currentText()
+    return ""
+
+
+class PresentationController(QObject):
+    """Presentation state of one main window: scale, full screen, control columns."""
+
+    ui_scale_changed = Signal(float)
+    presentation_changed = Signal(bool)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self._scale = 1.0
+        self.presentation_scale = PRESENTATION_SCALE
+        self.presenting = False
+        self.controls_visible = True
+        self._before: tuple | None = None
+        base_font_points()
+        self._refresh = QTimer(self, interval=REFRESH_MS)
+        self._refresh.timeout.connect(self._refresh_current)
+        window.tabs.currentChanged.connect(self._on_panel_shown)
+        window.installEventFilter(self)
+        self._build_menu()
+        settings = getattr(window, "settings", None)
+        if settings is not None:
+            try:
+                self.set_ui_scale(float(settings.value("ui_scale", 1.0)))
+            except (TypeError, ValueError):
+                pass
+
+    # scale
+    def ui_scale(self) -> float:
+        """The current UI scale (1.0 .. 3.0)."""
+        return self._scale
+
+    def line_scale(self) -> float:
+        """Plot lines and markers: the UI scale, x1.5 more while presenting."""
+        return self._scale * (PRESENTATION_LINE_BOOST if self.presenting else 1.0)
+
+    def set_ui_scale(self, scale) -> None:
+        """Scale fonts, plot lines and markers of the whole window (ValueError outside 1.0..3.0)."""
+        self._scale = check_scale(scale)
+        set_application_font_scale(self._scale)
+        self._apply(self.window)
+        QTimer.singleShot(0, self._refresh_current)  # again once the new font has reached every layout
+        if self._scale != 1.0 or self.presenting:
+            self._refresh.start()
+        else:
+            self._refresh.stop()
+        for action in self._scale_group.actions():
+            action.setChecked(abs(action.data() - self._scale) < 1e-9)
+        if getattr(self.window, "settings", None) is not None:
+            self.window.settings.setValue("ui_scale", self._scale)
+        self.ui_scale_changed.emit(self._scale)
+
+    def change_scale(self, steps: int) -> None:
+        """One step up (+1) or down (-1) through SCALE_CHOICES."""
+        above = [s for s in SCALE_CHOICES if s > self._scale + 1e-9]
+        below = [s for s in SCALE_CHOICES if s < self._scale - 1e-9]
+        if steps > 0 and above:
+            self.set_ui_scale(above[0])
+        elif steps < 0 and below:
+            self.set_ui_scale(below[-1])
+
+    def _apply(self, root) -> None:
+        apply_ui_scale(root, self._scale, self.line_scale())
+        for panel in self.window.panels:
+            if hasattr(panel, "set_ui_scale"):
+                panel.set_ui_scale(self._scale)
+
+    def _refresh_current(self) -> None:
+        panel = self.window.current_panel()
+        if panel is not None:
+            apply_ui_scale(panel, self._scale, self.line_scale())
+
+    def _on_panel_shown(self, _index: int) -> None:
+        panel = self.window.current_panel()
+        if panel is None:
+            return
+        if self._scale != 1.0 or self.presenting:
+            apply_ui_scale(panel, self._scale, self.line_scale())
+        self._show_columns(panel, self.controls_visible)
+        panel.setFocus(Qt.FocusReason.ShortcutFocusReason)  # so the panel's own keys (Space, N) work at once
+
+    # full screen, presentation, control columns
+    def is_full_screen(self) -> bool:
+        """Whether the window fills the screen."""
+        return bool(self.window.windowState() & Qt.WindowState.WindowFullScreen)
+
+    def set_full_screen(self, on: bool) -> None:
+        """Fill the screen, or go back to a normal (or maximised) window."""
+        state = self.window.windowState()
+        if on:
+            self.window.setWindowState(state | Qt.WindowState.WindowFullScreen)
+        else:
+            self.window.setWindowState(state & ~Qt.WindowState.WindowFullScreen)
+        self._actions["full_screen"].setChecked(bool(on))
+
+    def toggle_full_screen(self) -> None:
+        """F11."""
+        self.set_full_screen(not self.is_full_screen())
+
+    def set_presenting(self, on: bool) -> None:
+        """Enter presentation mode (full screen, presentation scale, thick lines, controls hidden) or leave it,
+        restoring what was there before."""
+        on = bool(on)
+        if on == self.presenting:
+            return
+        if on:
+            self._before = (self._scale, self.is_full_screen(), self.controls_visible)
+            self.presenting = True
+            self.set_full_screen(True)
+            self.set_controls_visible(False)
+            self.set_ui_scale(max(self._scale, self.presentation_scale))
+        else:
+            scale, full_screen, controls = self._before or (1.0, False, True)
+            self.presenting = False
+            self.set_ui_scale(scale)
+            self.set_full_screen(full_screen)
+            self.set_controls_visible(controls)
+        self._actions["present"].setChecked(on)
+        self._actions["leave"].setEnabled(on)
+        self.window.show_message("Presentation mode: F5 or Esc leaves, F1 lists the keys" if on
+                                 else "Presentation mode off")
+        self.presentation_changed.emit(on)
+
+    def toggle_presenting(self) -> None:
+        """F5."""
+        self.set_presenting(not self.presenting)
+
+    def set_controls_visible(self, visible: bool) -> None:
+        """Show or hide the left control column of every panel."""
+        self.controls_visible = bool(visible)
+        for panel in self.window.panels:
+            self._show_columns(panel, self.controls_visible)
+        self._actions["controls"].setChecked(self.controls_visible)
+
+    @staticmethod
+    def _show_columns(panel, visible: bool) -> None:
+        for column in control_columns(panel):
+            column.setVisible(visible)
+
+    def toggle_controls(self) -> None:
+        """F6."""
+        self.set_controls_visible(not self.controls_visible)
+
+    def step_preset(self, delta: int) -> None:
+        """PageDown / PageUp: next or previous preset of the current panel."""
+        panel = self.window.current_panel()
+        try:
+            chosen = step_preset(panel, delta)
+        except ValueError as exc:
+            self.window.show_message(f"Could not switch the preset: {exc}", error=True)
+            return
+        self.window.show_message(f"Preset: {chosen}" if chosen else f"The panel '{panel.title}' has no presets.")
+
+    # menu
+    def _build_menu(self) -> None:
+        w = self.window
+        bar = w.menuBar()
+        menu = QMenu("&View", bar)
+        help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+        bar.insertMenu(help_menu, menu) if help_menu is not None else bar.addMenu(menu)
+        self._actions = {}
+        for key, text, keys, slot, checkable in (
+                ("present", "&Presentation mode", "F5", self.toggle_presenting, True),
+                ("leave", "Leave presentation mode", "Esc", lambda: self.set_presenting(False), False),
+                ("full_screen", "&Full screen", "F11", self.toggle_full_screen, True),
+                ("controls", "Show the panel &controls", "F6", self.toggle_controls, True),
+                ("larger", "&Larger (UI scale up)", "Ctrl++", lambda: self.change_scale(+1), False),
+                ("smaller", "&Smaller (UI scale down)", "Ctrl+-", lambda: self.change_scale(-1), False),
+                ("reset", "&Normal size", "Ctrl+0", lambda: self.set_ui_scale(1.0), False),
+                ("next", "&Next preset", "PgDown", lambda: self.step_preset(+1), False),
+                ("previous", "P&revious preset", "PgUp", lambda: self.step_preset(-1), False)):
+            action = QAction(text, w, shortcut=QKeySequence(keys), checkable=checkable)
+            action.triggered.connect(lambda _=False, slot=slot: slot())
+            menu.addAction(action)
+            self._actions[key] = action
+            if key in ("leave", "controls", "reset"):
+                menu.addSeparator()
+        self._actions["larger"].setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self._actions["leave"].setEnabled(False)
+        self._actions["controls"].setChecked(True)
+        scale_menu = menu.addMenu("UI &scale")
+        self._scale_group = QActionGroup(self)
+        for scale in SCALE_CHOICES:
+            action = scale_menu.addAction(f"{scale:g} ×")
+            action.setCheckable(True)
+            action.setData(scale)
+            action.setChecked(scale == 1.0)
+            action.triggered.connect(lambda _=False, s=scale: self.set_ui_scale(s))
+            self._scale_group.addAction(action)
+
+    def action(self, key: str) -> QAction:
+        """One of the View menu's actions ("present", "full_screen", "controls", "larger", ...)."""
+        return self._actions[key]
+
+    def eventFilter(self, watched, event) -> bool:
+        """Give the application its original font back when the window closes."""
+        if watched is self.window and event.type() == QEvent.Type.Close and QApplication.instance() is not None:
+            set_application_font_scale(1.0)
+            self._refresh.stop()
+        return False
+
+
+def install_presentation(window) -> PresentationController:
+    """Add presentation mode, the UI scale and the View menu to a main window."""
+    return PresentationController(window)

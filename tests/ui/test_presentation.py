@@ -1,0 +1,173 @@
+"""Presentation mode: full screen, the UI scale on fonts, plot lines and labels, collapsed controls, presets."""
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from convlab.ui.main_window import MainWindow
+from convlab.ui.presentation import PRESENTATION_LINE_BOOST, control_columns
+from convlab.ui.ui_scale import apply_ui_scale, base_font_points
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(settings=None, synchronous=True)
+    qtbot.addWidget(w)
+    w.resize(1400, 850)
+    w.show()
+    w.open_spec("sample:checkerboard")
+    qtbot.waitUntil(lambda: w.current_panel().frames_displayed() >= 1, timeout=10000)
+    yield w
+    w.presentation.set_ui_scale(1.0)
+
+
+def _panel(window, key):
+    return next(p for p in window.panels if p.key == key)
+
+
+def _first_curve_with_pen(panel):
+    for item in panel.findChildren(pg.PlotWidget)[0].getPlotItem().listDataItems():
+        if item.opts["pen"] is not None and pg.mkPen(item.opts["pen"]).widthF() > 0:
+            return item
+    raise AssertionError("no curve with a pen")
+
+
+def test_f5_enters_and_leaves_presentation_restoring_everything(window, qtbot):
+    p = window.presentation
+    assert not p.is_full_screen() and p.ui_scale() == 1.0 and p.controls_visible
+    with qtbot.waitSignal(p.presentation_changed, timeout=2000) as signal:
+        p.action("present").trigger()
+    assert signal.args == [True]
+    assert p.presenting and p.is_full_screen()
+    assert window.windowState() & Qt.WindowState.WindowFullScreen
+    assert p.ui_scale() == p.presentation_scale and p.line_scale() == p.presentation_scale * PRESENTATION_LINE_BOOST
+    assert not any(c.isVisible() for panel in window.panels for c in control_columns(panel))
+    assert "Presentation mode" in window.source_bar.banner.text()
+    p.action("leave").trigger()  # Esc
+    assert not p.presenting and not p.is_full_screen()
+    assert p.ui_scale() == 1.0 and p.controls_visible
+    assert all(c.isVisible() for c in control_columns(window.current_panel()))
+
+
+def test_the_f5_key_itself_toggles_full_screen(window, qtbot):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.keyClick(window.current_panel(), Qt.Key.Key_F5)
+    assert window.presentation.presenting and window.presentation.is_full_screen()
+    qtbot.keyClick(window.current_panel(), Qt.Key.Key_F5)
+    assert not window.presentation.presenting and not window.presentation.is_full_screen()
+
+
+def test_full_screen_alone(window):
+    window.presentation.action("full_screen").trigger()
+    assert window.presentation.is_full_screen() and window.presentation.ui_scale() == 1.0
+    window.presentation.toggle_full_screen()
+    assert not window.presentation.is_full_screen()
+
+
+def test_font_scale_round_trips_on_fonts_sheets_lines_and_axes(window, qtbot):
+    app = QApplication.instance()
+    base = base_font_points()
+    editor = _panel(window, "editor")
+    smoothing = _panel(window, "smoothing")
+    window.show_panel("smoothing")
+    curve = _first_curve_with_pen(smoothing)
+    axis = smoothing.findChildren(pg.PlotWidget)[0].getPlotItem().getAxis("bottom")
+    sheet_widgets = [w for w in window.findChildren(type(window.source_bar.banner)) if "font-size" in w.styleSheet()]
+    before = (editor.font().pointSizeF(), pg.mkPen(curve.opts["pen"]).widthF(), axis.style["tickFont"],
+              axis.labelStyle.get("font-size"), [w.styleSheet() for w in sheet_widgets])
+    assert sheet_widgets, "some panel label uses a style-sheet font size"
+    with qtbot.waitSignal(window.presentation.ui_scale_changed, timeout=2000) as signal:
+        window.presentation.set_ui_scale(2.0)
+    assert signal.args == [2.0]
+    assert app.font().pointSizeF() == pytest.approx(2 * base, abs=0.05)
+    assert editor.font().pointSizeF() == pytest.approx(2 * before[0], abs=0.05)
+    assert pg.mkPen(curve.opts["pen"]).widthF() == pytest.approx(2 * before[1])
+    assert axis.style["tickFont"].pointSizeF() == pytest.approx(2 * (before[2].pointSizeF() if before[2] else base),
+                                                               abs=0.05)
+    assert "font-size: 28pt" in sheet_widgets[0].styleSheet() or "font-size: 26pt" in sheet_widgets[0].styleSheet()
+    window.presentation.set_ui_scale(2.0)  # idempotent: nothing grows twice
+    assert pg.mkPen(curve.opts["pen"]).widthF() == pytest.approx(2 * before[1])
+    window.presentation.set_ui_scale(1.0)
+    after = (editor.font().pointSizeF(), pg.mkPen(curve.opts["pen"]).widthF(), axis.style["tickFont"],
+             axis.labelStyle.get("font-size"), [w.styleSheet() for w in sheet_widgets])
+    assert after == before
+    assert app.font().pointSizeF() == pytest.approx(base)
+
+
+def test_scale_menu_steps_and_bad_values(window):
+    p = window.presentation
+    p.action("larger").trigger()
+    assert p.ui_scale() == 1.25
+    checked = [a.data() for a in p._scale_group.actions() if a.isChecked()]
+    assert checked == [1.25]
+    p.action("smaller").trigger()
+    p.action("smaller").trigger()  # already at the smallest
+    assert p.ui_scale() == 1.0
+    for bad in (0.5, 3.5, "big", float("nan")):
+        with pytest.raises(ValueError, match="scale"):
+            p.set_ui_scale(bad)
+    assert p.ui_scale() == 1.0
+
+
+def test_a_pen_the_panel_changes_later_becomes_the_new_base(window):
+    window.show_panel("smoothing")
+    curve = _first_curve_with_pen(_panel(window, "smoothing"))
+    window.presentation.set_ui_scale(2.0)
+    curve.setPen(pg.mkPen("#123456", width=3))
+    apply_ui_scale(window.current_panel(), 2.0)
+    assert pg.mkPen(curve.opts["pen"]).widthF() == 6
+    apply_ui_scale(window.current_panel(), 1.0)
+    assert pg.mkPen(curve.opts["pen"]).widthF() == 3
+
+
+def test_panels_may_follow_the_scale_themselves(window):
+    seen = []
+    window.panels[0].set_ui_scale = seen.append
+    window.presentation.set_ui_scale(1.5)
+    assert seen == [1.5]
+
+
+def test_f6_hides_and_shows_every_control_column(window):
+    columns = [c for panel in window.panels for c in control_columns(panel)]
+    assert len(columns) >= len(window.panels) - 1
+    window.presentation.action("controls").trigger()
+    assert not window.presentation.controls_visible
+    assert not any(c.isVisibleTo(window) for c in columns)
+    window.presentation.action("controls").trigger()
+    assert all(c.isVisibleTo(c.window()) for c in columns if c.parentWidget().isVisibleTo(window))
+
+
+def test_page_down_and_up_step_the_feature_bank(window):
+    window.show_panel("features")
+    panel = window.current_panel()
+    first = panel.controls.bank_request().choice
+    origin = window.bank.origin
+    window.presentation.action("next").trigger()
+    second = panel.controls.bank_request().choice
+    assert second != first and window.bank.origin != origin and second in window.bank.origin
+    assert "Preset:" in window.source_bar.banner.text()
+    window.presentation.action("previous").trigger()
+    assert panel.controls.bank_request().choice == first
+
+
+def test_page_down_steps_the_editor_preset(window):
+    window.show_panel("editor")
+    box = window.current_panel().controls.preset_combo
+    index = box.currentIndex()
+    window.presentation.step_preset(+1)
+    assert box.currentIndex() == (index + 1) % box.count()
+    assert window.current_panel().column.name_edit.text() == box.currentText()
+
+
+def test_the_scale_is_remembered(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
+    first = MainWindow(settings=settings, synchronous=True)
+    qtbot.addWidget(first)
+    first.presentation.set_ui_scale(1.5)
+    first.close()
+    assert QApplication.instance().font().pointSizeF() == pytest.approx(base_font_points())
+    second = MainWindow(settings=settings, synchronous=True)
+    qtbot.addWidget(second)
+    assert second.presentation.ui_scale() == 1.5
+    second.presentation.set_ui_scale(1.0)
