@@ -96,7 +96,10 @@ class LatestOnlyWorker(QObject):
             with self._cond:
                 self._busy = False
             if not self._stopped:
-                self._computed.emit(result)
+                try:
+                    self._computed.emit(result)
+                except RuntimeError:  # this object was deleted while the job ran (the window closed)
+                    return
 
     def _deliver_in_order(self, result: JobResult) -> None:
         if result.seq <= self._last_delivered:

@@ -124,7 +124,8 @@ class TaskRunner(QObject):
         try:
             value = task(*args, state)
         except Exception as exc:  # shown in the panel, never raised into Qt
-            traceback.print_exc()
+            if not isinstance(exc, ValueError):  # a ValueError is a refusal the message explains: no traceback
+                traceback.print_exc()
             self._report(state.run_id, "failed", f"{type(exc).__name__}: {exc}")
             return
         self._report(state.run_id, "done", value)

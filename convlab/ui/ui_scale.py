@@ -93,7 +93,8 @@ def apply_ui_scale(root: QWidget, font_scale: float, line_scale: float | None = 
 
 def _scale_widget(widget: QWidget, scale: float) -> int:
     changed = 0
-    if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont) and widget.font().pointSizeF() > 0:
+    own_font = widget.testAttribute(Qt.WidgetAttribute.WA_SetFont) and widget.font().pointSizeF() > 0
+    if own_font and widget.objectName() != "qt_scrollarea_viewport":  # a viewport follows its scroll area
         font = widget.font()
         memo = widget.property("convlab_font_memo")
         base = _rebase(tuple(memo) if memo else None, font.pointSizeF())

@@ -54,3 +54,19 @@ def test_results_arrive_on_the_main_thread(qtbot):
     qtbot.waitUntil(lambda: len(threads) > 0, timeout=5000)
     assert threads[0] is threading.main_thread()
     worker.stop()
+
+
+def test_closing_the_window_stops_every_panel_worker(qtbot):
+    from convlab.ui.live import LatestOnlyWorker
+    from convlab.ui.main_window import MainWindow
+
+    window = MainWindow(settings=None)
+    qtbot.addWidget(window)
+    window.start("sample:edges")
+    workers = [w for p in window.panels for w in p.findChildren(LatestOnlyWorker)]
+    assert len(workers) >= 3
+    for panel in window.panels:
+        window.show_panel(panel.key)
+        qtbot.wait(20)
+    window.close()
+    assert all(w._thread is None for w in workers)

@@ -16,6 +16,13 @@ class Panel(QWidget):
     def set_frame(self, frame) -> None:
         """Take a new frame from the current source (only called while visible)."""
 
+    def shutdown(self) -> None:
+        """Stop this panel's worker threads (the window is closing)."""
+        from convlab.ui.live import LatestOnlyWorker
+
+        for worker in self.findChildren(LatestOnlyWorker):
+            worker.stop()
+
     def frames_displayed(self) -> int:
         """How many results this panel has put on screen."""
         return 0

@@ -87,7 +87,7 @@ class FeaturesPanel(Panel):
         for w in (scroll, middle, self.grid):
             split.addWidget(w)
         split.setStretchFactor(2, 1)
-        split.setSizes([290, 480, 730])
+        split.setSizes([280, 600, 620])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
