@@ -51,6 +51,9 @@ def run(video, seconds, kernels, size, pool):
 
     pg.setConfigOptions(imageAxisOrder="row-major")
     app = QApplication.instance() or QApplication([])
+    from convlab.ui.allocator import tune_allocator
+
+    tune_allocator()  # as convlab's main() does
     window = MainWindow(settings=None)
     window.resize(1500, 900)
     window.show()

@@ -90,6 +90,9 @@ def run(video, minutes: float, warmup: float, switch_seconds: float) -> dict:
 
     pg.setConfigOptions(imageAxisOrder="row-major")
     app = QApplication.instance() or QApplication([])
+    from convlab.ui.allocator import tune_allocator
+
+    print(f"allocator thresholds fixed: {tune_allocator()}", flush=True)
     window = MainWindow(settings=None)
     window.resize(1500, 900)
     window.show()

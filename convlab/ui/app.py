@@ -102,6 +102,9 @@ def main(argv=None) -> int:
         return compare_main(argv[1:])
     args = build_parser().parse_args(argv)
     size = _parse_size(args.size)
+    from convlab.ui.allocator import tune_allocator
+
+    tune_allocator()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 

@@ -23,3 +23,12 @@ def test_signal_emit_does_not_leak_bool_references(qtbot):
 
 def test_a_font_is_available(qapp):
     assert QFontInfo(qapp.font()).family()
+
+
+def test_allocator_thresholds_are_fixed_on_glibc():
+    import platform
+
+    from convlab.ui.allocator import tune_allocator
+
+    expected = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert tune_allocator() is expected
