@@ -8,8 +8,8 @@ integer or float pictures are stretched from their real value range (minimum..ma
 """
 from __future__ import annotations
 
+import io
 import os
-import secrets
 import stat
 import struct
 import threading
@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError, features
+
+from convlab.io.atomic import write_bytes_atomic
 
 __all__ = [
     "ImageReadError",
@@ -162,20 +164,9 @@ def write_png(path: str | os.PathLike, rgb_uint8: np.ndarray) -> Path:
         raise TypeError(f"rgb_uint8 must be a numpy uint8 array, got {getattr(rgb_uint8, 'dtype', type(rgb_uint8))}")
     if not (rgb_uint8.ndim == 2 or (rgb_uint8.ndim == 3 and rgb_uint8.shape[2] == 3)) or 0 in rgb_uint8.shape:
         raise ValueError(f"rgb_uint8 must have shape (H, W, 3) or (H, W), got {rgb_uint8.shape}")
-    path = Path(path)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    # os.open with mode 0o666 lets the umask decide the final permissions, like a plain open().
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            Image.fromarray(np.ascontiguousarray(rgb_uint8)).save(stream, format="PNG")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
+    stream = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb_uint8)).save(stream, format="PNG")
+    return write_bytes_atomic(path, stream.getvalue())
 
 
 def _error(path: Path, reason: str) -> ImageReadError:

@@ -21,12 +21,12 @@ import json
 import math
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from convlab.engine.kernel_ops import parse_grid_text
+from convlab.io.atomic import write_text_atomic
 
 __all__ = ["FORMAT", "VERSION", "KERNEL_FILE_EXTENSIONS", "KernelFileError", "kernel_file_filter",
            "load_bank", "load_kernel", "save_bank", "save_kernel"]
@@ -70,23 +70,6 @@ def _checked_kernel(name, kernel, where):
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{where}: kernel {name!r} holds NaN or infinity; only finite weights can be saved")
     return array
-
-
-def _write_atomic(path: Path, text: str) -> Path:
-    """Write `text` to a temporary file next to `path`, flush it to disk, then rename it over `path`."""
-    folder = path.parent if str(path.parent) else Path(".")
-    descriptor, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, stat.S_IMODE(os.stat(path).st_mode) if path.is_file() else 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _json_text(names, kernels) -> str:
@@ -144,11 +127,11 @@ def save_kernel(path, kernel, name="kernel") -> Path:
     suffix = _suffix(path)
     kernel = _checked_kernel(name, kernel, "save_kernel")
     if suffix == ".json":
-        return _write_atomic(path, _json_text([name], [kernel]))
+        return write_text_atomic(path, _json_text([name], [kernel]))
     if kernel.ndim != 2:
         raise ValueError(f"kernel must be 2-D (kh, kw) for a {suffix} grid; got shape {kernel.shape} "
                          "(save colour kernels as .json)")
-    return _write_atomic(path, _grid_text(name, kernel, "," if suffix == ".csv" else " "))
+    return write_text_atomic(path, _grid_text(name, kernel, "," if suffix == ".csv" else " "))
 
 
 def save_bank(path, names, kernels) -> Path:
@@ -177,7 +160,7 @@ def save_bank(path, names, kernels) -> Path:
         raise ValueError(f"names and kernels must be non-empty and equally long; got {len(names)} names "
                          f"and {len(kernels)} kernels")
     checked = [_checked_kernel(n, k, f"save_bank kernel {i + 1}") for i, (n, k) in enumerate(zip(names, kernels))]
-    return _write_atomic(path, _json_text(names, checked))
+    return write_text_atomic(path, _json_text(names, checked))
 
 
 # ---- loading ---------------------------------------------------------------------------------

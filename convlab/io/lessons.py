@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
+from convlab.io.atomic import write_text_atomic
 from convlab.io.lesson_format import (FORMAT, LESSON_SUFFIX, MAX_FILE_BYTES, VERSION, Lesson, LessonBank,
                                       LessonFileError, lesson_document, lesson_file_error, lesson_text)
 from convlab.io.lesson_parse import parse_lesson
@@ -35,33 +35,6 @@ __all__ = ["FORMAT", "LESSON_SUFFIX", "VERSION", "Lesson", "LessonBank", "Lesson
            "lesson_text", "load_lesson", "parse_lesson", "read_lesson_title", "save_lesson"]
 
 _error = lesson_file_error
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file next to `path`, flush it to disk, then rename it over `path`."""
-    folder = path.parent if str(path.parent) else Path(".")
-    descriptor, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, stat.S_IMODE(os.stat(path).st_mode) if path.is_file() else 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-    try:  # make the rename itself durable; some file systems refuse to open a folder
-        folder_descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(folder_descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(folder_descriptor)
 
 
 def save_lesson(path, lesson: Lesson) -> Path:
@@ -95,7 +68,7 @@ def save_lesson(path, lesson: Lesson) -> Path:
     if not path.suffix:
         path = path.with_suffix(LESSON_SUFFIX)
     text = lesson_text(lesson)
-    _write_atomic(path, text)
+    write_text_atomic(path, text)
     return path
 
 

@@ -8,9 +8,7 @@ screenshot). SVG uses pyqtgraph's SVG exporter on one PlotItem (widgets such as 
 from __future__ import annotations
 
 import math
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
+from convlab.io.atomic import write_bytes_atomic
 from convlab.ui.export import save_image_atomic
 from convlab.ui.widgets.colormaps import diverging_lut
 
@@ -151,22 +150,6 @@ def plot_svg_bytes(plot_item: pg.PlotItem) -> bytes:
 def export_plot_svg(plot_item: pg.PlotItem, path) -> Path:
     """Save one plot as SVG (images inside the plot are embedded as PNG), atomically."""
     return write_bytes_atomic(_with_suffix(path, ".svg"), plot_svg_bytes(plot_item))
-
-
-def write_bytes_atomic(path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file next to ``path``, then rename it over ``path``."""
-    path = Path(path)
-    descriptor, temp = tempfile.mkstemp(prefix=".convlab-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _with_suffix(path, suffix: str) -> Path:

@@ -16,6 +16,7 @@ from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.learning_compare import CompareSection
 from convlab.ui.panels.learning_controls import LearnControls
+from convlab.ui.panels.learning_lesson import apply_learning_lesson_state, learning_lesson_state
 from convlab.ui.panels.learning_tasks import BANK_LIMIT, LearnedKernels, OnlineSession, learn_task, online_update
 from convlab.ui.panels.learning_views import KernelMontage, PatchSamples
 from convlab.ui.runner import TaskRunner
@@ -290,6 +291,15 @@ class LearningPanel(Panel):
         self.controls.file_error.setText(text)
         self.message.emit(text)
         return False
+
+    # lesson files
+    def lesson_state(self) -> dict:
+        """This panel's settings as JSON values, for lesson files."""
+        return learning_lesson_state(self)
+
+    def apply_lesson_state(self, state: dict) -> list:
+        """Apply settings from a lesson file (checked first, all or nothing); returns plain-language warnings."""
+        return apply_learning_lesson_state(self, state)
 
     def _on_tab_changed(self, index) -> None:
         if index == 1:

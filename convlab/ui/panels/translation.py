@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.translation_1d import PoolingFigure
 from convlab.ui.panels.translation_image import ImageMode
+from convlab.ui.panels.translation_lesson import (apply_translation_lesson_state, choose_wanted_kernels,
+                                                  translation_lesson_state)
 from convlab.ui.panels.translation_rotation import RotationMode
 
 
@@ -36,6 +38,8 @@ class TranslationPanel(Panel):
         for mode in (self.image_mode, self.figure):
             mode.message.connect(self.message)
         self.image_mode.displayed.connect(self.frame_displayed)
+        self.wanted_kernels = {}  # kernel names from a lesson, chosen when the lesson's bank arrives
+        bank.changed.connect(self._choose_wanted_kernels)  # after the modes' own handlers
 
     def set_frame(self, frame) -> None:
         """The image mode works on the newest frame of the current source."""
@@ -44,3 +48,16 @@ class TranslationPanel(Panel):
     def frames_displayed(self) -> int:
         """How many image-mode results of source frames were shown (the other modes draw at once)."""
         return self.image_mode.frames_displayed()
+
+    # lesson files
+    def lesson_state(self) -> dict:
+        """This panel's settings as JSON values, for lesson files."""
+        return translation_lesson_state(self)
+
+    def apply_lesson_state(self, state: dict) -> list:
+        """Apply settings from a lesson file (checked first, all or nothing); returns plain-language warnings."""
+        return apply_translation_lesson_state(self, state)
+
+    def _choose_wanted_kernels(self) -> None:
+        if self.wanted_kernels:
+            choose_wanted_kernels(self)
