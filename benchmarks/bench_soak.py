@@ -1,7 +1,7 @@
 """Soak benchmark: the live pipeline for N minutes on a looping video with the heaviest settings, switching
 panels and presets every few seconds; memory must stay flat and the frame rate steady.
 
-    python benchmarks/bench_soak.py [--minutes 10] [--warmup 60] [--switch 5] [--source VIDEO]
+    python benchmarks/bench_soak.py [--minutes 10] [--warmup 240] [--switch 5] [--source VIDEO]
 
 The window runs offscreen with its real event loop and worker threads. The feature-maps panel holds 64
 random 11x11 kernels (a new seed on every visit, so the bank is rebuilt again and again) and is on screen
@@ -151,8 +151,9 @@ def summary(result: dict) -> str:
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--minutes", type=float, default=10.0, help="measured minutes after the warm-up (default 10)")
-    p.add_argument("--warmup", type=float, default=60.0,
-                   help="seconds before the start measurement; long enough to visit every panel (default 60)")
+    p.add_argument("--warmup", type=float, default=240.0,
+                   help="seconds before the start measurement: every panel visited and the heap at its "
+                        "working set (default 240)")
     p.add_argument("--switch", type=float, default=5.0, help="seconds between panel/preset switches (default 5)")
     p.add_argument("--source", help="a video file (default: a generated 640x480 30 fps video, played in a loop)")
     args = p.parse_args(argv)

@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from convlab.engine.conv import MODES, output_size
 from convlab.engine.receptive_stack import StackLayer
+from convlab.ui.widgets.form import combo, show_value, spin, widget_value
 
 MAX_INPUTS = 32
 PADDING_LABELS = {"valid": "valid (none)", "same": "same", "full": "full"}
@@ -62,19 +63,6 @@ class ArithmeticParams:
     dilation: int = 1
 
 
-def _combo(values, labels) -> QComboBox:
-    box = QComboBox()
-    for v in values:
-        box.addItem(labels.get(v, str(v)), v)
-    return box
-
-
-def _spin(lo, hi) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    return box
-
-
 def smallest_inputs_for(outputs: int, params: LayerParams) -> int:
     """The fewest inputs m (1..MAX_INPUTS) giving at least `outputs` outputs with these settings."""
     for m in range(1, MAX_INPUTS + 1):
@@ -96,14 +84,14 @@ class ConnectivityControls(QWidget):
         self._signals = {"layer": self.layer_changed, "stack": self.stack_changed,
                          "arithmetic": self.arithmetic_changed}
         self._w = {
-            "layer": {"inputs": _spin(1, MAX_INPUTS), "kernel": _spin(1, 9), "stride": _spin(1, 4),
-                      "dilation": _spin(1, 4), "padding": _combo(MODES, PADDING_LABELS), "period": _spin(1, 6)},
-            "stack": {"depth": _spin(1, 5), "kernel": _spin(1, 7), "stride": _spin(1, 3), "dilation": _spin(1, 4),
-                      "pool": _combo((0, 2, 3), POOL_LABELS)},
-            "arithmetic": {"size": _spin(1, 9), "kernel": _spin(1, 5), "padding": _combo(MODES, PADDING_LABELS),
-                           "stride": _spin(1, 4), "dilation": _spin(1, 3)},
+            "layer": {"inputs": spin(1, MAX_INPUTS), "kernel": spin(1, 9), "stride": spin(1, 4),
+                      "dilation": spin(1, 4), "padding": combo(MODES, PADDING_LABELS), "period": spin(1, 6)},
+            "stack": {"depth": spin(1, 5), "kernel": spin(1, 7), "stride": spin(1, 3), "dilation": spin(1, 4),
+                      "pool": combo((0, 2, 3), POOL_LABELS)},
+            "arithmetic": {"size": spin(1, 9), "kernel": spin(1, 5), "padding": combo(MODES, PADDING_LABELS),
+                           "stride": spin(1, 4), "dilation": spin(1, 3)},
         }
-        self.outputs_spin = _spin(0, 64)
+        self.outputs_spin = spin(0, 64)
         self.layer_note = QLabel()
         self.layer_note.setWordWrap(True)
         self.layer_note.setStyleSheet("color: #c00000; font-weight: bold;")
@@ -148,23 +136,10 @@ class ConnectivityControls(QWidget):
         for key, group in self.groups.items():
             group.setVisible(key in keys)
 
-    @staticmethod
-    def _read(w):
-        return w.currentData() if isinstance(w, QComboBox) else w.value()
-
-    @staticmethod
-    def _write(w, value) -> None:
-        w.blockSignals(True)
-        if isinstance(w, QComboBox):
-            w.setCurrentIndex(max(0, w.findData(value)))
-        else:
-            w.setValue(int(value))
-        w.blockSignals(False)
-
     def _show(self, key, value) -> None:
         """Write a parameter value into its widgets (and n's range and value) without echo."""
         for f in fields(value):
-            self._write(self._w[key][f.name], getattr(value, f.name))
+            show_value(self._w[key][f.name], getattr(value, f.name))
         if key == "layer":
             lowest = replace(value, inputs=1).outputs
             highest = replace(value, inputs=MAX_INPUTS).outputs
@@ -180,7 +155,7 @@ class ConnectivityControls(QWidget):
 
     def _on_widget_changed(self, key) -> None:
         kind = type(self._values[key])
-        value = kind(**{name: self._read(w) for name, w in self._w[key].items()})
+        value = kind(**{name: widget_value(w) for name, w in self._w[key].items()})
         if value != self._values[key]:
             self._commit(key, value)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QListWidget,
-                               QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from convlab.engine.activation import ACTIVATIONS
 from convlab.engine.banks import BANK_CHOICES, BANK_LABELS
 from convlab.engine.conv import BOUNDARIES, MODES
 from convlab.engine.pooling import POOL_KINDS
+from convlab.ui.widgets.form import combo, show_value, spin, widget_value
 
 STAGES = ("conv", "activated", "pooled")
 STAGE_LABELS = {"conv": "after convolution", "activated": "after nonlinearity", "pooled": "after pooling"}
@@ -43,20 +44,6 @@ class BankRequest:
     seed: int = 0
 
 
-def _combo(values, labels=None) -> QComboBox:
-    box = QComboBox()
-    for v in values:
-        box.addItem((labels or {}).get(v, v), v)
-    return box
-
-
-def _spin(lo, hi, value) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setValue(value)
-    return box
-
-
 class FeatureControls(QWidget):
     """Bank, convolution, nonlinearity, pooling and display controls."""
 
@@ -69,17 +56,17 @@ class FeatureControls(QWidget):
         self._params = FeatureParams()
         self._bank = BankRequest()
         self._w = {
-            "input_kind": _combo(("gray", "color")),
-            "mode": _combo(MODES), "boundary": _combo(BOUNDARIES),
-            "stride": _spin(1, 8, 1), "dilation": _spin(1, 8, 1),
-            "activation": _combo(ACTIVATIONS),
-            "pool_kind": _combo(("none",) + tuple(POOL_KINDS)),
-            "pool_size": _spin(1, 8, 2), "pool_stride": _spin(1, 8, 2),
-            "stage": _combo(STAGES, STAGE_LABELS),
+            "input_kind": combo(("gray", "color")),
+            "mode": combo(MODES), "boundary": combo(BOUNDARIES),
+            "stride": spin(1, 8, 1), "dilation": spin(1, 8, 1),
+            "activation": combo(ACTIVATIONS),
+            "pool_kind": combo(("none",) + tuple(POOL_KINDS)),
+            "pool_size": spin(1, 8, 2), "pool_stride": spin(1, 8, 2),
+            "stage": combo(STAGES, STAGE_LABELS),
             "per_map_scale": QCheckBox("one colour scale per map"),
         }
-        self._b = {"choice": _combo(BANK_CHOICES, BANK_LABELS), "size": _spin(1, 15, 3),
-                   "count": _spin(1, 64, 16), "seed": _spin(0, 99999, 0)}
+        self._b = {"choice": combo(BANK_CHOICES, BANK_LABELS), "size": spin(1, 15, 3),
+                   "count": spin(1, 64, 16), "seed": spin(0, 99999, 0)}
         self.kernel_list = QListWidget()
         self.kernel_list.setMaximumHeight(170)
         self.kernel_list.itemChanged.connect(self._on_item_changed)
@@ -127,28 +114,9 @@ class FeatureControls(QWidget):
             sig = getattr(w, "currentIndexChanged", None) or getattr(w, "valueChanged", None) or w.toggled
             sig.connect(self._on_widget_changed)
 
-    @staticmethod
-    def _read(w):
-        if isinstance(w, QComboBox):
-            return w.currentData()
-        if isinstance(w, QSpinBox):
-            return w.value()
-        return w.isChecked()
-
-    @staticmethod
-    def _write(w, value) -> None:
-        w.blockSignals(True)
-        if isinstance(w, QComboBox):
-            w.setCurrentIndex(max(0, w.findData(value)))
-        elif isinstance(w, QSpinBox):
-            w.setValue(int(value))
-        else:
-            w.setChecked(bool(value))
-        w.blockSignals(False)
-
     def _on_widget_changed(self, *_args) -> None:
-        params = FeatureParams(**{k: self._read(w) for k, w in self._w.items()})
-        bank = BankRequest(**{k: self._read(w) for k, w in self._b.items()})
+        params = FeatureParams(**{k: widget_value(w) for k, w in self._w.items()})
+        bank = BankRequest(**{k: widget_value(w) for k, w in self._b.items()})
         self._sync_enabled(params, bank)
         if bank != self._bank:
             self._bank = bank
@@ -176,14 +144,14 @@ class FeatureControls(QWidget):
         """Show ``params`` in the widgets without echoing a change."""
         self._params = params
         for f in fields(params):
-            self._write(self._w[f.name], getattr(params, f.name))
+            show_value(self._w[f.name], getattr(params, f.name))
         self._sync_enabled(params, self._bank)
 
     def set_bank_request(self, bank: BankRequest) -> None:
         """Show a bank choice in the widgets without echoing a change."""
         self._bank = bank
         for f in fields(bank):
-            self._write(self._b[f.name], getattr(bank, f.name))
+            show_value(self._b[f.name], getattr(bank, f.name))
         self._sync_enabled(self._params, bank)
 
     def change(self, **changes) -> None:

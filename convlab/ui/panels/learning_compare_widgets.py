@@ -7,11 +7,13 @@ from dataclasses import fields, replace
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar,
-                               QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from convlab.engine.compare import FEATURE_SET_LABELS, FEATURE_SETS
 from convlab.ui.panels.learning_tasks import CompareParams
+from convlab.ui.widgets.form import spin
 
 SET_COLOURS = {"raw": "#7f7f7f", "hand": "#1f77b4", "random": "#ff7f0e", "kmeans": "#2ca02c"}
 TIME_COLOURS = (("learn_seconds", "learn kernels", "#d62728"), ("extract_seconds", "extract features", "#1f77b4"),
@@ -26,13 +28,6 @@ HELP = ("Each feature set goes through the same steps: convolution with its kern
         "classifier, uses the labels, and it is the cheap one.\n"
         "The bundled digits are 8x8: a 5x5 kernel then fits in only 4x4 positions and leaves little room, so "
         "they are upsampled (20x20 by default; 16 to 28 pixels measured alike here).")
-
-
-def _spin(lo, hi, value) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setValue(value)
-    return box
 
 
 class CompareControls(QGroupBox):
@@ -53,8 +48,8 @@ class CompareControls(QGroupBox):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b00020;")
         self.open_button, self.digits_button = QPushButton("Open .npz…"), QPushButton("Bundled digits")
-        self._w = {"kernels": _spin(1, 64, 32), "size": _spin(2, 15, 5), "seed": _spin(0, 99999, 0),
-                   "digits_side": _spin(8, 32, 20)}
+        self._w = {"kernels": spin(1, 64, 32), "size": spin(2, 15, 5), "seed": spin(0, 99999, 0),
+                   "digits_side": spin(8, 32, 20)}
         self.set_boxes = {name: QCheckBox(FEATURE_SET_LABELS[name]) for name in FEATURE_SETS}
         self.run_button, self.cancel_button = QPushButton("Run comparison"), QPushButton("Cancel")
         self.progress = QProgressBar()

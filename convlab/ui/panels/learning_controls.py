@@ -10,26 +10,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
 
 from convlab.engine.kmeans import METHODS
 from convlab.ui.panels.learning_tasks import METHOD_LABELS, PATCH_SOURCES, LearnParams, ViewParams
+from convlab.ui.widgets.form import combo, show_value, spin
 
 SOURCE_LABELS = dict(zip(PATCH_SOURCES, ("Current frame", "Frames collected over time", "Folder of images")))
 SORT_LABELS = {"size": "cluster size", "orientation": "orientation", "none": "as learned"}
 SHOW_LABELS = {"centroids": "centroids (whitened space)", "kernels": "kernels for raw pictures"}
 ERROR_STYLE = "color: #b00020;"
-
-
-def _combo(labels) -> QComboBox:
-    box = QComboBox()
-    for value, text in labels.items():
-        box.addItem(text, value)
-    return box
-
-
-def _spin(lo, hi, value, step=1) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setSingleStep(step)
-    box.setValue(value)
-    return box
 
 
 def _error_label() -> QLabel:
@@ -65,13 +51,13 @@ class LearnControls(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._params, self._view = LearnParams(), ViewParams()
-        self._w = {"source": _combo(SOURCE_LABELS), "folder": QLineEdit(), "size": _spin(3, 16, 8),
-                   "count": _spin(100, 200_000, 50_000, step=5000), "color": QCheckBox("colour patches (RGB)"),
-                   "seed": _spin(0, 99999, 0), "normalize": QCheckBox("remove mean, normalise contrast"),
+        self._w = {"source": combo(SOURCE_LABELS, SOURCE_LABELS), "folder": QLineEdit(), "size": spin(3, 16, 8),
+                   "count": spin(100, 200_000, 50_000, step=5000), "color": QCheckBox("colour patches (RGB)"),
+                   "seed": spin(0, 99999, 0), "normalize": QCheckBox("remove mean, normalise contrast"),
                    "norm_eps": QLineEdit(), "whiten": QCheckBox("ZCA whitening"), "zca_eps": QLineEdit(),
-                   "k": _spin(2, 256, 64), "method": _combo({m: METHOD_LABELS[m] for m in METHODS}),
-                   "max_iter": _spin(1, 1000, 100)}
-        self._v = {"sort_by": _combo(SORT_LABELS), "show": _combo(SHOW_LABELS)}
+                   "k": spin(2, 256, 64), "method": combo(METHODS, METHOD_LABELS),
+                   "max_iter": spin(1, 1000, 100)}
+        self._v = {"sort_by": combo(SORT_LABELS, SORT_LABELS), "show": combo(SHOW_LABELS, SHOW_LABELS)}
         self.auto_box = QCheckBox("re-learn when a setting changes")
         self.auto_box.setChecked(True)
         self.online_box = QCheckBox("online: update with every new frame")
@@ -205,19 +191,6 @@ class LearnControls(QWidget):
         self._w["norm_eps"].setEnabled(params.normalize)
         self._w["zca_eps"].setEnabled(params.whiten)
 
-    @staticmethod
-    def _write(w, value) -> None:
-        w.blockSignals(True)
-        if isinstance(w, QComboBox):
-            w.setCurrentIndex(max(0, w.findData(value)))
-        elif isinstance(w, QSpinBox):
-            w.setValue(int(value))
-        elif isinstance(w, QLineEdit):
-            w.setText(value if isinstance(value, str) else f"{value:g}")
-        else:
-            w.setChecked(bool(value))
-        w.blockSignals(False)
-
     def params(self) -> LearnParams:
         """The current learning parameters."""
         return self._params
@@ -230,14 +203,14 @@ class LearnControls(QWidget):
         """Show ``params`` in the widgets without echoing a change."""
         self._params = params
         for f in fields(params):
-            self._write(self._w[f.name], getattr(params, f.name))
+            show_value(self._w[f.name], getattr(params, f.name))
         self._sync_enabled(params)
 
     def set_view(self, view: ViewParams) -> None:
         """Show display choices without echoing a change."""
         self._view = view
         for f in fields(view):
-            self._write(self._v[f.name], getattr(view, f.name))
+            show_value(self._v[f.name], getattr(view, f.name))
 
     def change(self, **changes) -> None:
         """Change learning parameters as a user would (emits params_changed)."""

@@ -5,11 +5,12 @@ from dataclasses import dataclass, fields, replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QSlider, QVBoxLayout, QWidget)
 
 from convlab.engine.conv import MODES
 from convlab.engine.smoothing import SMOOTHING_KERNELS
+from convlab.ui.widgets.form import combo, show_value, spin, widget_value
 
 KINDS = SMOOTHING_KERNELS + ("drawn",)
 KIND_LABELS = {"exponential": "exponential decay", "box": "box (moving average)", "triangle": "triangle",
@@ -83,20 +84,6 @@ class ScaledSlider(QWidget):
         self.value_changed.emit(self.value())
 
 
-def _combo(values, labels) -> QComboBox:
-    box = QComboBox()
-    for v in values:
-        box.addItem(labels.get(v, v), v)
-    return box
-
-
-def _spin(low, high, value) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setValue(value)
-    return box
-
-
 class SmoothingControls(QWidget):
     """Signal, kernel, output and flip-and-slide controls."""
 
@@ -114,15 +101,15 @@ class SmoothingControls(QWidget):
         step.setSingleStep(0.05)
         step.setDecimals(2)
         self._w = {
-            "source": _combo(("spaceship", "file"), SOURCE_LABELS),
-            "length": _spin(20, 10000, 400), "step": step,
-            "noise": ScaledSlider(0.0, 2.0, NOISE_SCALE, 2), "seed": _spin(0, 99999, 0),
-            "kind": _combo(KINDS, KIND_LABELS), "width": ScaledSlider(1, MAX_WIDTH, 1, 0),
+            "source": combo(("spaceship", "file"), SOURCE_LABELS),
+            "length": spin(20, 10000, 400), "step": step,
+            "noise": ScaledSlider(0.0, 2.0, NOISE_SCALE, 2), "seed": spin(0, 99999, 0),
+            "kind": combo(KINDS, KIND_LABELS), "width": ScaledSlider(1, MAX_WIDTH, 1, 0),
             "decay": ScaledSlider(0.25, 60.0, DECAY_SCALE, 2),
             "decay_follows_width": QCheckBox("decay follows the width"),
-            "causal": _combo((True, False), {True: "causal (past only)", False: "centred"}),
+            "causal": combo((True, False), {True: "causal (past only)", False: "centred"}),
             "normalise": QCheckBox("normalise: weights sum to 1"),
-            "mode": _combo(MODES, MODE_LABELS),
+            "mode": combo(MODES, MODE_LABELS),
         }
         self.load_button = QPushButton("Load CSV / text…")
         self.column_edit = QLineEdit()
@@ -139,7 +126,7 @@ class SmoothingControls(QWidget):
         self.play_button = QPushButton("▶ play")
         self.play_button.setCheckable(True)
         self.forward_button = QPushButton("step ▶")
-        self.speed_spin = _spin(1, 200, 10)
+        self.speed_spin = spin(1, 200, 10)
         self.speed_spin.setSuffix(" samples/s")
         self._layout()
         self._connect()
@@ -193,31 +180,8 @@ class SmoothingControls(QWidget):
             signal.connect(self._on_widget_changed)
         self.load_button.clicked.connect(self.load_requested)
 
-    @staticmethod
-    def _read(widget):
-        if isinstance(widget, QComboBox):
-            return widget.currentData()
-        if isinstance(widget, ScaledSlider):
-            return widget.value()
-        if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
-            return widget.value()
-        return widget.isChecked()
-
-    @staticmethod
-    def _write(widget, value) -> None:
-        widget.blockSignals(True)
-        if isinstance(widget, QComboBox):
-            widget.setCurrentIndex(max(0, widget.findData(value)))
-        elif isinstance(widget, ScaledSlider):
-            widget.set_value(value)
-        elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
-            widget.setValue(value)
-        else:
-            widget.setChecked(bool(value))
-        widget.blockSignals(False)
-
     def _on_widget_changed(self, *_args) -> None:
-        values = {k: self._read(w) for k, w in self._w.items()}
+        values = {k: widget_value(w) for k, w in self._w.items()}
         values["width"] = int(values["width"])
         params = SmoothingParams(**values)
         if params.decay_follows_width:
@@ -238,7 +202,7 @@ class SmoothingControls(QWidget):
         """Show `params` in the widgets without echoing a change."""
         self._params = params
         for f in fields(params):
-            self._write(self._w[f.name], getattr(params, f.name))
+            show_value(self._w[f.name], getattr(params, f.name))
         generated = params.source == "spaceship"
         for key in ("length", "step", "noise", "seed"):
             self._w[key].setEnabled(generated)

@@ -7,12 +7,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from convlab.engine.pooling import pool1d
 from convlab.engine.shift import translate1d
 from convlab.ui.panels.translation_1d_scene import FittingView, PoolingFigureScene, format_value, pool_windows_1d
 from convlab.ui.panels.translation_tiles import big_font, error_label, show_error
+from convlab.ui.widgets.form import spin
 
 MAX_UNITS = 12
 
@@ -59,13 +60,6 @@ def figure_rows(params: FigureParams):
     return rows
 
 
-def _spin(lo, hi, value) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setValue(value)
-    return box
-
-
 class PoolingFigure(QWidget):
     """Controls on the left; the before/after diagrams of detector and max-pooled units on the right."""
 
@@ -77,7 +71,7 @@ class PoolingFigure(QWidget):
         self._params = FigureParams()
         self.revealed = True
         self.values_edit, self.entering_edit = QLineEdit(), QLineEdit()
-        self.width_spin, self.stride_spin = _spin(1, 7, 3), _spin(1, 4, 1)
+        self.width_spin, self.stride_spin = spin(1, 7, 3), spin(1, 4, 1)
         self.predict_box = QCheckBox("Predict first: hide the pooled values")
         self.reveal_button = QPushButton("Reveal")
         self.summary = QLabel()
@@ -125,8 +119,8 @@ class PoolingFigure(QWidget):
     def _connect(self) -> None:
         self.values_edit.editingFinished.connect(self._on_edited)
         self.entering_edit.editingFinished.connect(self._on_edited)
-        for spin in (self.width_spin, self.stride_spin):
-            spin.valueChanged.connect(self._on_edited)
+        for box in (self.width_spin, self.stride_spin):
+            box.valueChanged.connect(self._on_edited)
         self.predict_box.toggled.connect(self._on_edited)
         self.reveal_button.clicked.connect(self.reveal)
 

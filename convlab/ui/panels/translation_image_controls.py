@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QSlider, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QSlider, QVBoxLayout, QWidget)
 
 from convlab.engine.blurpool import BLUR_FILTERS
 from convlab.engine.pooling import POOL_KINDS
 from convlab.ui.panels.translation_tiles import big_font, error_label
+from convlab.ui.widgets.form import combo, show_value, spin, widget_value
 
 MAX_SHIFT = 32
 BOUNDARY_LABELS = {"fill": "fill (zeros)", "wrap": "wrap (circular)"}
@@ -36,20 +37,6 @@ class ShiftParams:
     compare: str = "same"
 
 
-def _combo(values, labels=None) -> QComboBox:
-    box = QComboBox()
-    for v in values:
-        box.addItem((labels or {}).get(v, v), v)
-    return box
-
-
-def _spin(lo, hi, value) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setValue(value)
-    return box
-
-
 def _slider() -> QSlider:
     slider = QSlider(Qt.Horizontal)
     slider.setRange(-MAX_SHIFT, MAX_SHIFT)
@@ -72,12 +59,12 @@ class ShiftControls(QWidget):
         self._params = ShiftParams()
         self._w = {
             "dx": _slider(), "dy": _slider(),
-            "boundary": _combo(("fill", "wrap"), BOUNDARY_LABELS),
+            "boundary": combo(("fill", "wrap"), BOUNDARY_LABELS),
             "kernel_name": QComboBox(),
-            "pool_kind": _combo(POOL_KINDS), "pool_size": _spin(1, 8, 2), "pool_stride": _spin(1, 8, 2),
+            "pool_kind": combo(POOL_KINDS), "pool_size": spin(1, 8, 2), "pool_stride": spin(1, 8, 2),
             "antialias": QCheckBox("anti-aliased (BlurPool)"),
-            "blur_filter": _combo(tuple(BLUR_FILTERS)),
-            "compare": _combo(("same", "moved"), COMPARE_LABELS),
+            "blur_filter": combo(tuple(BLUR_FILTERS)),
+            "compare": combo(("same", "moved"), COMPARE_LABELS),
         }
         self.shift_labels = {"dx": QLabel(), "dy": QLabel()}
         self.play_button = QPushButton("▶ Play (sweep the shift)")
@@ -135,22 +122,8 @@ class ShiftControls(QWidget):
 
     @staticmethod
     def _read(w):
-        if isinstance(w, QComboBox):
-            return w.currentData() if w.currentData() is not None else ""
-        if isinstance(w, (QSpinBox, QSlider)):
-            return w.value()
-        return w.isChecked()
-
-    @staticmethod
-    def _write(w, value) -> None:
-        w.blockSignals(True)
-        if isinstance(w, QComboBox):
-            w.setCurrentIndex(max(0, w.findData(value)))
-        elif isinstance(w, (QSpinBox, QSlider)):
-            w.setValue(int(value))
-        else:
-            w.setChecked(bool(value))
-        w.blockSignals(False)
+        value = widget_value(w)
+        return "" if value is None else value
 
     def _on_widget_changed(self, *_args) -> None:
         params = ShiftParams(**{k: self._read(w) for k, w in self._w.items()})
@@ -172,7 +145,7 @@ class ShiftControls(QWidget):
         """Show `params` in the widgets without echoing a change."""
         self._params = params
         for f in fields(params):
-            self._write(self._w[f.name], getattr(params, f.name))
+            show_value(self._w[f.name], getattr(params, f.name))
         self._sync(params)
 
     def change(self, **changes) -> None:

@@ -1,0 +1,53 @@
+"""Small builders and two-way value access for the controls of every panel."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QSpinBox
+
+
+def combo(values, labels=None) -> QComboBox:
+    """A combo box whose items carry ``values`` as data, shown with ``labels[value]`` (default str(value))."""
+    box = QComboBox()
+    for value in values:
+        box.addItem((labels or {}).get(value, str(value)), value)
+    return box
+
+
+def spin(lo: int, hi: int, value: int | None = None, step: int = 1) -> QSpinBox:
+    """An integer spin box with a range, a value and a step."""
+    box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setSingleStep(step)
+    if value is not None:
+        box.setValue(value)
+    return box
+
+
+def widget_value(widget):
+    """The value a control shows: combo data, spin/slider value, line-edit text or check state."""
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, (QAbstractSpinBox, QAbstractSlider)) or hasattr(widget, "set_value"):
+        return widget.value()
+    return widget.isChecked()
+
+
+def show_value(widget, value) -> None:
+    """Put ``value`` into a control without emitting its change signals (no echo)."""
+    widget.blockSignals(True)
+    try:
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(0, widget.findData(value)))
+        elif isinstance(widget, QLineEdit):
+            widget.setText(value if isinstance(value, str) else f"{value:g}")
+        elif hasattr(widget, "set_value"):
+            widget.set_value(value)
+        elif isinstance(widget, (QSpinBox, QAbstractSlider)):
+            widget.setValue(int(value))
+        elif isinstance(widget, QAbstractSpinBox):
+            widget.setValue(value)
+        else:
+            widget.setChecked(bool(value))
+    finally:
+        widget.blockSignals(False)
