@@ -146,11 +146,14 @@ class SlideView(QWidget):
 
     def __init__(self):
         super().__init__()
-        self.signal_plot = _plot_widget("", "measurement time a", "x(a)")
+        self.signal_plot = _plot_widget("", "", "x(a)")
+        self.signal_plot.getPlotItem().getAxis("bottom").showLabel(False)  # shared with the plot below
         self.terms_plot = _plot_widget(f"{coloured('flipped kernel w(t − a)', WEIGHT_COLOUR)} &nbsp; "
                                        f"{coloured('products x(a)·w(t − a)', PRODUCT_COLOUR)}",
                                        "measurement time a", "value")
         self.terms_plot.setXLink(self.signal_plot)
+        for plot in (self.signal_plot, self.terms_plot):
+            plot.setMinimumHeight(120)  # both fit above the written sum in a 900-pixel window
         self.signal_curve = self.signal_plot.plot([], [], pen=pg.mkPen("#888888", width=2), symbol="o",
                                                   symbolSize=6, symbolBrush="#666666", symbolPen=None)
         self.window_points = self.signal_plot.plot([], [], pen=None, symbol="o", symbolSize=10,
