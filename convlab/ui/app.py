@@ -138,7 +138,10 @@ def main(argv=None) -> int:
                 return 2
             window.start()
     elif not (args.lesson and window.sources.source is not None):
+        note = window.source_bar.banner.text() if args.lesson else ""
         window.start()
+        if note:  # a lesson without a source of its own: keep its note in view, not the photo's name
+            window.show_message(note)
     if args.screenshot:
         code = _take_screenshot(app, window, args)
         window.close()
