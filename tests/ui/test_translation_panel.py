@@ -318,3 +318,26 @@ def test_rotation_mode_pools_over_orientations(qtbot, panel):
     rotation.kernel_box.setCurrentIndex(rotation.kernel_box.findData("sobel_x"))
     sobel = [e.kernel for e in panel.bank.entries() if e.name == "sobel_x"][0]
     np.testing.assert_allclose(rotation.rotated_kernels[0], sobel, atol=1e-6)
+
+
+def test_curves_follow_a_new_still_frame_that_arrives_within_the_rate_limit(qtbot):
+    """A still source opened right after start-up must not keep the previous picture's curves."""
+    from convlab.engine.invariance import shift_curves
+    from convlab.ui.main_window import MainWindow
+
+    window = MainWindow(settings=None, synchronous=True)
+    qtbot.addWidget(window)
+    window.show_panel("translation")
+    window.open_spec("sample:china")
+    window.open_spec("sample:checkerboard")
+    mode = window.current_panel().image_mode
+    qtbot.waitUntil(lambda: mode.last_result is not None and mode.last_result.value.image.shape[0] > 0
+                    and not mode.last_result.value.curves_stale and window.sources.spec.endswith("board"),
+                    timeout=5000)
+    value = mode.last_result.value
+    p = mode.last_result.job.params
+    expected = shift_curves(value.image, mode.last_result.job.kernel, pool_strides=(1, 2, 4),
+                            pool_size=p.pool_size, kind=p.pool_kind, boundary=p.boundary)
+    for stride in (1, 2, 4):
+        np.testing.assert_allclose(value.curves[stride].conv_error, expected[stride].conv_error)
+        np.testing.assert_allclose(value.curves[stride].cosine, expected[stride].cosine)

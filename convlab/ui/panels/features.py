@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QScrollArea, QSplitter
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QSplitter
 
 from convlab.engine.activation import activate, is_signed_activation
 from convlab.engine.banks import make_bank
@@ -22,6 +22,7 @@ from convlab.ui.panels.features_lesson import apply_features_lesson_state, featu
 from convlab.ui.widgets.feature_grid import FeatureGrid
 from convlab.ui.widgets.image_panel import ImagePanel
 from convlab.ui.widgets.product_view import ProductView
+from convlab.ui.widgets.form import control_column
 
 PROCESS_MAX_SIDE = 640
 EXPLAIN_INTERVAL_S = 0.25  # live frames refresh the sum-of-products view at most 4 times a second
@@ -75,10 +76,7 @@ class FeaturesPanel(Panel):
         self._on_bank_changed()
 
     def _layout(self) -> None:
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
+        scroll = control_column(self.controls)
         middle = QSplitter(Qt.Vertical)
         middle.addWidget(self.input_view)
         middle.addWidget(self.product_view)

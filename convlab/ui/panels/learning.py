@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from convlab.engine.block import shrink_to
 from convlab.io.kernel_files import KernelFileError, kernel_file_filter, load_bank, save_bank
@@ -20,6 +20,7 @@ from convlab.ui.panels.learning_lesson import apply_learning_lesson_state, learn
 from convlab.ui.panels.learning_tasks import BANK_LIMIT, LearnedKernels, OnlineSession, learn_task, online_update
 from convlab.ui.panels.learning_views import KernelMontage, PatchSamples
 from convlab.ui.runner import TaskRunner
+from convlab.ui.widgets.form import control_column
 
 COLLECT_EVERY_S = 0.5
 MAX_COLLECTED = 30
@@ -67,10 +68,7 @@ class LearningPanel(Panel):
         column.addWidget(self.controls)
         column.addWidget(self.compare_controls)
         column.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(left)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setMinimumWidth(left.sizeHint().width() + 24)
+        self.scroll = control_column(left)
         kernels_tab = QSplitter(Qt.Vertical)
         kernels_tab.addWidget(self.montage)
         kernels_tab.addWidget(self.samples)

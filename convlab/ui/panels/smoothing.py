@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from convlab.engine.signals import spaceship_track
 from convlab.engine.smoothing import (commute, error_vs_width, estimate_times, flip_and_slide, kernel_from_weights,
@@ -19,6 +19,7 @@ from convlab.ui.panels.smoothing_lesson import apply_smoothing_lesson_state, smo
 from convlab.ui.panels.smoothing_plots import (CommutePlot, ErrorPlot, SlideView, TrackPlot, summary_label,
                                                summary_text)
 from convlab.ui.widgets.kernel_draw import KernelDraw, stretch
+from convlab.ui.widgets.form import control_column
 
 SWEEP_WIDTHS = np.unique(np.concatenate([np.arange(1, 21), np.arange(21, MAX_WIDTH + 1, 4)]))
 TICKS_PER_SECOND = 30
@@ -134,10 +135,7 @@ class SmoothingPanel(Panel):
         self._schedule()
 
     def _layout(self) -> None:
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
+        scroll = control_column(self.controls)
         top = QSplitter(Qt.Horizontal)
         top.addWidget(self.track_plot)
         top.addWidget(self.error_plot)

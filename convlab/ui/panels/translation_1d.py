@@ -7,13 +7,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from convlab.engine.pooling import pool1d
 from convlab.engine.shift import translate1d
 from convlab.ui.panels.translation_1d_scene import FittingView, PoolingFigureScene, format_value, pool_windows_1d
 from convlab.ui.panels.translation_tiles import big_font, error_label, show_error
-from convlab.ui.widgets.form import spin
+from convlab.ui.widgets.form import control_column, spin
 
 MAX_UNITS = 12
 
@@ -103,10 +103,7 @@ class PoolingFigure(QWidget):
         for widget in (units, pooling, predict, self.error, self.summary):
             column.addWidget(widget)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(min(controls.sizeHint().width() + 24, 400))
+        scroll = control_column(controls, 400)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(scroll)
         split.addWidget(self.view)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 
 from convlab.engine.block import prepare_input, shrink_to
 from convlab.engine.conv import correlate2d
@@ -17,6 +17,7 @@ from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.translation_image_controls import MAX_SHIFT, ShiftControls
 from convlab.ui.panels.translation_image_views import ImageModeViews
 from convlab.ui.panels.translation_tiles import show_error
+from convlab.ui.widgets.form import control_column
 
 PROCESS_MAX_SIDE = 256
 CURVE_STRIDES = (1, 2, 4)
@@ -48,6 +49,7 @@ class ImageModeResult:
     change: object
     curves: dict
     curves_blur: dict | None
+    curves_stale: bool = False  # the curves belong to an earlier frame (rate limit): redo them soon
 
 
 def gray_kernel(kernel) -> np.ndarray:
@@ -83,7 +85,8 @@ class ImageModeCompute:
                                p.boundary, p.antialias, p.blur_filter, offset)
         outline = band_outline(image.shape, job.kernel.shape, p.dy, p.dx)
         curves, curves_blur = self._shift_curves(job, image)
-        return ImageModeResult(image, conv_x, check, outline, offset, change, curves, curves_blur)
+        stale = job.frame is not self._curve_frame
+        return ImageModeResult(image, conv_x, check, outline, offset, change, curves, curves_blur, stale)
 
     def _shift_curves(self, job: ShiftJob, image: np.ndarray):
         """Recompute when the settings change, and for a new frame at most every CURVE_REFRESH_S."""
@@ -122,15 +125,13 @@ class ImageMode(QWidget):
         self._shown = 0
         self._displayed = 0
         self._dirty = False
+        self._curves_retry = False
         self._layout()
         self._connect()
         self._on_bank_changed()
 
     def _layout(self) -> None:
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(min(self.controls.sizeHint().width() + 24, 400))
+        scroll = control_column(self.controls, 400)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(scroll)
         split.addWidget(self.views)
@@ -201,6 +202,10 @@ class ImageMode(QWidget):
                 return gray_kernel(entry.kernel)
         return None
 
+    def _retry_curves(self) -> None:
+        self._curves_retry = False
+        self._schedule()
+
     def _schedule(self, *_args) -> None:
         if not self._dirty:
             self._dirty = True
@@ -228,6 +233,9 @@ class ImageMode(QWidget):
         self._report("")
         self.last_result = result
         value, params = result.value, result.job.params
+        if value.curves_stale and not self._curves_retry:  # a still frame within the rate limit gets its curves
+            self._curves_retry = True
+            QTimer.singleShot(int(CURVE_REFRESH_S * 1000) + 50, self._retry_curves)
         self.views.show_result(value, params)
         self.controls.set_measures(value.check.max_abs, params.boundary, value.change.fraction_unchanged,
                                    value.change.cosine)

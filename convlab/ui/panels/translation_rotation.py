@@ -6,7 +6,7 @@ from functools import lru_cache
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSlider,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
 from scipy import ndimage
 
@@ -16,6 +16,7 @@ from convlab.engine.rotation_invariance import (bar_image, orientation_pooling, 
 from convlab.ui.panels.translation_image import gray_kernel
 from convlab.ui.panels.translation_tiles import (DIVERGING_LUT, GRAY_LUT, ImageTile, big_font, legend_row,
                                                  style_plot, symmetric_range)
+from convlab.ui.widgets.form import control_column
 
 BUILT_IN_KERNEL = "Gabor bar detector 11×11"
 INPUTS = ("bar",) + tuple(f"digit {d}" for d in range(10))
@@ -109,10 +110,7 @@ class RotationMode(QWidget):
         for widget in (group, bank, note):
             column.addWidget(widget)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(min(controls.sizeHint().width() + 24, 400))
+        scroll = control_column(controls, 400)
         right = QSplitter(Qt.Vertical)
         right.addWidget(self.graphics)
         right.addWidget(self.plot_widget)

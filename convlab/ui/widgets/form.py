@@ -51,3 +51,15 @@ def show_value(widget, value) -> None:
             widget.setChecked(bool(value))
     finally:
         widget.blockSignals(False)
+
+
+def control_column(controls, max_width: int | None = None):
+    """The scrollable left column that holds a panel's controls, wide enough to show them unclipped."""
+    from PySide6.QtWidgets import QScrollArea
+
+    scroll = QScrollArea()
+    scroll.setWidget(controls)
+    scroll.setWidgetResizable(True)
+    width = controls.sizeHint().width() + 24
+    scroll.setMinimumWidth(width if max_width is None else min(width, max_width))
+    return scroll
