@@ -7,6 +7,8 @@ import time
 
 from convlab.ui.panels import PANEL_KEYS
 
+SETTLE_S = 0.8  # --screenshot: time given to the window after the wanted frames were displayed
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,8 +84,10 @@ def _take_screenshot(app, window, args) -> int:
     if panel.frames_displayed() == 0:
         print(f"convlab: no frame was displayed within {args.timeout:g} s from {spec!r}.", file=sys.stderr)
         return 1
-    for _ in range(5):
+    settle = time.monotonic() + SETTLE_S  # rate-limited views (e.g. the shift curves) catch up
+    while time.monotonic() < settle:
         app.processEvents()
+        time.sleep(0.005)
     try:
         save_image_atomic(render_widget(window, args.scale), args.screenshot)
     except OSError as exc:
