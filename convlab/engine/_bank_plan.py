@@ -10,16 +10,20 @@ Conventions (checked against ``scipy.signal.correlate2d``):
 - ``wrap`` and ``symm`` extend the image periodically, exactly like ``numpy.pad`` modes
   ``wrap`` and ``symmetric``, also when the padding is wider than the image.
 
-The padded image is stored row-planar, shape (Hp, C, Wp): the kernel-bank loop copies whole
-row segments of one channel at a time.
+The padded image (Hp, C, Wp), row-planar, is never built whole: each tile pads just the band of
+rows and columns it reads (`pad_region`), on the thread that computes the tile, while the band is
+about to be read from cache.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["BANK_MODES", "BANK_BOUNDARIES", "BankGeometry", "plan_geometry", "pad_image"]
+__all__ = ["BANK_MODES", "BANK_BOUNDARIES", "BankGeometry", "PadSource", "plan_geometry",
+           "source_index", "pad_source", "pad_region"]
 
 BANK_MODES = ("full", "same", "valid")
 BANK_BOUNDARIES = ("fill", "wrap", "symm")
@@ -77,57 +81,94 @@ def plan_geometry(in_h, in_w, channels, kh, kw, mode, stride, dilation):
                         top, bottom, left, right, out_h, out_w)
 
 
-def _source_index(n, before, after, boundary):
-    """Index into an axis of length `n` for each of its ``before + n + after`` padded samples."""
+@functools.lru_cache(maxsize=64)
+def source_index(n, before, after, boundary):
+    """Source index along an axis of length `n` for each of its ``before + n + after`` padded
+    samples: periodic for ``wrap``, mirrored for ``symm``, -1 (a zero) outside for ``fill``.
+
+    Examples
+    --------
+    >>> source_index(3, 2, 2, "symm").tolist(), source_index(3, 1, 1, "fill").tolist()
+    ([1, 0, 0, 1, 2, 2, 1], [-1, 0, 1, 2, -1])
+    """
     positions = np.arange(-before, n + after)
-    if boundary == "wrap":
-        return positions % n
-    folded = positions % (2 * n)
-    return np.where(folded < n, folded, 2 * n - 1 - folded)
+    if boundary == "fill":
+        index = np.where((positions >= 0) & (positions < n), positions, -1)
+    elif boundary == "wrap":
+        index = positions % n
+    else:
+        folded = positions % (2 * n)
+        index = np.where(folded < n, folded, 2 * n - 1 - folded)
+    index.flags.writeable = False  # cached: shared by every call with these sizes
+    return index
 
 
-def pad_image(image, geometry, boundary, padded):
-    """Write `image` (H, W, C), any real dtype, into `padded` (Hp, C, Wp) float32, with borders.
+class PadSource(NamedTuple):
+    """An image seen row-planar, (H, C, W), with the index maps of its padded rows and columns."""
 
-    Parameters
-    ----------
-    image : ndarray, shape (H, W, C)
-        Source pixels; converted to float32 on the way.
-    geometry : BankGeometry
-        Supplies the four paddings.
-    boundary : {"fill", "wrap", "symm"}
-        Zeros, periodic extension, or mirror with the edge sample repeated.
-    padded : ndarray, shape ``geometry.padded_shape``, float32
-        Destination, overwritten entirely.
+    image: np.ndarray       # (H, C, W) view of the caller's (H, W, C) image, any real dtype
+    row_src: np.ndarray     # (Hp,) source row of every padded row, -1 for a zero row
+    col_src: np.ndarray     # (Wp,) source column of every padded column, -1 for a zero column
+    top: int
+    left: int
 
-    Returns
-    -------
-    ndarray
-        `padded`.
+
+def pad_source(image, geometry, boundary):
+    """The `PadSource` of `image` (H, W, C) for `geometry` and `boundary`."""
+    g = geometry
+    return PadSource(image.transpose(0, 2, 1),
+                     source_index(g.in_h, g.pad_top, g.pad_bottom, boundary),
+                     source_index(g.in_w, g.pad_left, g.pad_right, boundary),
+                     g.pad_top, g.pad_left)
+
+
+def _interior(start, step, count, first, n):
+    """Positions ``[a, b)`` of ``start + step * i`` (i < count) that lie in ``[first, first + n)``."""
+    a = min(max(-(-(first - start) // step), 0), count)
+    b = min(max(-(-(first + n - start) // step), a), count)
+    return a, b
+
+
+def _put_columns(dst, rows, source, col_start):
+    """Write padded columns ``col_start : col_start + dst.shape[2]`` of the image rows `rows`
+    (m, C, W) into `dst` (m, C, n): one slice for the interior, a gather or zeros for the borders."""
+    n, width = dst.shape[2], rows.shape[2]
+    a, b = _interior(col_start, 1, n, source.left, width)
+    if b > a:
+        dst[:, :, a:b] = rows[:, :, col_start + a - source.left:col_start + b - source.left]
+    for lo, hi in ((0, a), (b, n)):
+        if hi > lo:
+            index = source.col_src[col_start + lo:col_start + hi]
+            if index[0] < 0:
+                dst[:, :, lo:hi] = 0
+            else:
+                dst[:, :, lo:hi] = rows[:, :, index]
+
+
+def pad_region(source, row_start, row_step, col_start, dst):
+    """Write rows ``row_start + row_step * i`` and columns ``col_start + j`` of the padded image
+    into `dst` (n_rows, C, n_cols) float32, without ever building the whole padded image.
 
     Examples
     --------
     >>> g = plan_geometry(1, 3, 1, 1, 3, "same", 1, 1)
-    >>> out = np.empty(g.padded_shape, np.float32)
-    >>> pad_image(np.array([[[1], [2], [3]]]), g, "symm", out)[0, 0].tolist()
+    >>> src = pad_source(np.array([[[1], [2], [3]]]), g, "symm")
+    >>> pad_region(src, 0, 1, 0, np.empty((1, 1, 5), np.float32))[0, 0].tolist()
     [1.0, 1.0, 2.0, 3.0, 3.0]
     """
-    g = geometry
-    top, left = g.pad_top, g.pad_left
-    rows, cols = slice(top, top + g.in_h), slice(left, left + g.in_w)
-    padded[rows, :, cols] = image.transpose(0, 2, 1)
-    if boundary == "fill":
-        padded[:top] = 0
-        padded[top + g.in_h:] = 0
-        padded[rows, :, :left] = 0
-        padded[rows, :, left + g.in_w:] = 0
-        return padded
-    if g.pad_left or g.pad_right:
-        col_src = _source_index(g.in_w, g.pad_left, g.pad_right, boundary) + left
-        padded[rows, :, :left] = padded[rows, :, col_src[:left]]
-        padded[rows, :, left + g.in_w:] = padded[rows, :, col_src[left + g.in_w:]]
-    if g.pad_top or g.pad_bottom:
-        row_src = _source_index(g.in_h, g.pad_top, g.pad_bottom, boundary) + top
-        padded[:top] = padded[row_src[:top]]
-        padded[top + g.in_h:] = padded[row_src[top + g.in_h:]]
-    return padded
+    n_rows = dst.shape[0]
+    image = source.image
+    a, b = _interior(row_start, row_step, n_rows, source.top, image.shape[0])
+    if b > a:
+        first = row_start + row_step * a - source.top
+        _put_columns(dst[a:b], image[first:first + row_step * (b - a - 1) + 1:row_step],
+                     source, col_start)
+    for lo, hi in ((0, a), (b, n_rows)):
+        if hi > lo:
+            index = source.row_src[row_start + row_step * lo:row_start + row_step * (hi - 1) + 1:
+                                   row_step]
+            if index[0] < 0:
+                dst[lo:hi] = 0
+            else:
+                _put_columns(dst[lo:hi], image[index], source, col_start)
+    return dst

@@ -9,7 +9,9 @@ so one strided view of S feeds ``np.matmul``'s batched sgemm with no further cop
 variant of "memory-efficient convolution", Cho & Brand 2017). Copy volume: kw images.
 
 Row dilation d > 1 splits the rows into d phases (padded rows rho, rho + d, ...) that are each a
-dilation-1 problem. The output is cut into tiles (rows x columns) whose copy S is at most
+dilation-1 problem. The padded image is never built whole: a tile writes just the band of padded
+rows and columns it reads (`_bank_plan.pad_region`) into a scratch buffer of its thread, so the
+padding runs on both threads and the band is still in cache when S is copied from it. The output is cut into tiles (rows x columns) whose copy S is at most
 _COPY_BYTES and whose sgemm calls stay small: kernels go 16 at a time and tiles are narrow
 enough that OpenBLAS (AVX-512 builds) runs its unpacked "direct" sgemm kernel, about 3x faster
 here than the packed path for these skinny products (M = 16). Two threads (the caller and one
@@ -17,7 +19,8 @@ worker; numpy releases the GIL in copies and matmul) take tiles from a shared co
 own threads stay out of it because the direct kernel is single-threaded.
 
 Measured on 2 cores (AMD EPYC Zen 4, OpenBLAS 0.3.31): 16 kernels 7x7 over 480x640 run at about
-150 GFLOP/s, 64 kernels at about 170; the single-thread direct kernel peaks near 110.
+155 GFLOP/s, 64 kernels at about 170; the single-thread direct kernel peaks near 105 (16 x 49
+times 49 x 640 in cache), so about 210 is the ceiling of this formulation on two cores.
 """
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+
+from ._bank_plan import pad_region
 
 __all__ = ["Phase", "Task", "bank_matrix", "make_phases", "plan_tasks", "gemm_task",
            "gemm_pool_task", "run_tasks", "scratch", "zeros"]
@@ -48,14 +52,15 @@ _executor = None
 
 
 class Phase(NamedTuple):
-    """Output rows ``first_row + t * row_step`` read window rows ``q_first + t * q_step``."""
+    """Output rows ``first_row + t * row_step`` read the padded rows ``rho + dilation * q`` for
+    window rows ``q = q_first + t * q_step`` (and the kh - 1 rows after each)."""
 
-    windows: np.ndarray     # (Hq, kw, C, W') column windows of this phase's padded rows
     first_row: int
     row_step: int
     q_first: int
     q_step: int
     count: int
+    rho: int
 
 
 class Task(NamedTuple):
@@ -105,20 +110,16 @@ def bank_matrix(kernels):
     return groups
 
 
-def make_phases(padded, geometry):
-    """Row phases of the padded (Hp, C, Wp) image for `geometry` (one phase when dilation is 1)."""
-    s, d, kw = geometry.stride, geometry.dilation, geometry.kw
-    out_h, out_w = geometry.out_h, geometry.out_w
+def make_phases(geometry):
+    """Row phases of `geometry` (one phase when dilation is 1), as a tuple."""
+    s, d, out_h = geometry.stride, geometry.dilation, geometry.out_h
     step = d // math.gcd(s, d)
     phases = []
     for i0 in range(min(step, out_h)):
         rho = (s * i0) % d
-        rows = padded[rho::d]
-        cols = sliding_window_view(rows, d * (kw - 1) + 1, axis=2)[..., ::d]
-        windows = cols[:, :, : s * (out_w - 1) + 1: s].transpose(0, 3, 1, 2)
         count = -(-(out_h - i0) // step)
-        phases.append(Phase(windows, i0, step, (s * i0 - rho) // d, s * step // d, count))
-    return phases
+        phases.append(Phase(i0, step, (s * i0 - rho) // d, s * step // d, count, rho))
+    return tuple(phases)
 
 
 def _ceil_div(a, b):
@@ -158,35 +159,36 @@ def plan_tasks(phases, geometry, n_kernels, usable_h, usable_w, align=1, to_scra
     return tasks
 
 
-def _kernel_rows(phase, kd):
-    """Kernel height kh from the row length kd = kh * kw * C of the bank matrix."""
-    return kd // (phase.windows.shape[1] * phase.windows.shape[2])
-
-
-def _shifted_copy(phase, task, kh, col_phases):
+def _shifted_copy(source, geometry, phase, task, col_phases):
     """S for one tile: its kw column-shifted row copies, columns phase-major if `col_phases` > 1.
 
-    With ``col_phases = p`` the columns j0, j0 + p, j0 + 2p, ... come first, then j0 + 1, ...
-    Returns the flat buffer and the size of one padded row of S (kw * C * width).
+    The tile's band of padded rows and columns is written first (`pad_region`) into a scratch
+    buffer of this thread, then seen as windows and copied once into S. With ``col_phases = p``
+    the columns j0, j0 + p, j0 + 2p, ... come first, then j0 + 1, ... Returns the flat buffer
+    and the size of one padded row of S (kw * C * width).
     """
-    windows = phase.windows
-    _, kw, channels, _ = windows.shape
+    g = geometry
+    s, d, kw, channels = g.stride, g.dilation, g.kw, g.channels
     q0 = phase.q_first + task.t0 * phase.q_step
-    n_q = (task.rows - 1) * phase.q_step + kh
+    n_q = (task.rows - 1) * phase.q_step + g.kh
+    n_cols = s * (task.width - 1) + d * (kw - 1) + 1
+    band = scratch("band", n_q * channels * n_cols).reshape(n_q, channels, n_cols)
+    pad_region(source, phase.rho + d * q0, d, s * task.j0, band)
+    windows = np.ndarray((n_q, kw, channels, task.width), np.float32, band,
+                         strides=(channels * n_cols * 4, d * 4, n_cols * 4, s * 4))
     plane = kw * channels * task.width
     copy = scratch("mec", n_q * plane)
     copy_4d = copy.reshape(n_q, kw, channels, task.width)
     block = task.width // col_phases
     for c in range(col_phases):
-        np.copyto(copy_4d[..., c * block:(c + 1) * block],
-                  windows[q0:q0 + n_q, :, :, task.j0 + c:task.j0 + task.width:col_phases])
+        np.copyto(copy_4d[..., c * block:(c + 1) * block], windows[..., c::col_phases])
     return copy, plane
 
 
-def gemm_task(phase, task, groups, target):
+def gemm_task(source, geometry, phase, task, groups, target):
     """Feature maps of one tile into `target`, a (K, rows, width) view with unit column stride."""
     kd = groups[0][1].shape[-1]
-    copy, plane = _shifted_copy(phase, task, _kernel_rows(phase, kd), 1)
+    copy, plane = _shifted_copy(source, geometry, phase, task, 1)
     col_matrices = np.ndarray((task.rows, kd, task.width), np.float32, copy,
                               strides=(phase.q_step * plane * 4, task.width * 4, 4))
     for k0, bank in groups:
@@ -196,7 +198,7 @@ def gemm_task(phase, task, groups, target):
     return target
 
 
-def gemm_pool_task(phase, task, groups, size):
+def gemm_pool_task(source, geometry, phase, task, groups, size):
     """Feature maps of one tile ordered by pooling window offset: (size, size, K, rows', width').
 
     Entry ``[dx, dy, k, u, v]`` is map k at tile row ``size * u + dy``, column ``size * v + dx``,
@@ -205,7 +207,7 @@ def gemm_pool_task(phase, task, groups, size):
     multiples of `size`.
     """
     kd = groups[0][1].shape[-1]
-    copy, plane = _shifted_copy(phase, task, _kernel_rows(phase, kd), size)
+    copy, plane = _shifted_copy(source, geometry, phase, task, size)
     n_u, n_v = task.rows // size, task.width // size
     row = phase.q_step * plane * 4
     col_matrices = np.ndarray((size, size, n_u, kd, n_v), np.float32, copy,

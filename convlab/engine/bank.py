@@ -14,15 +14,16 @@ the cache before they are pooled. The engine behind both lives in `_mec` (the al
 """
 from __future__ import annotations
 
+import functools
 import numbers
+from typing import NamedTuple
 
 import numpy as np
 
-from ._bank_plan import BANK_BOUNDARIES, BANK_MODES, pad_image, plan_geometry
+from ._bank_plan import BANK_BOUNDARIES, BANK_MODES, pad_source, plan_geometry
 from ._bank_pool import (BLOCK_ACTIVATIONS, BLOCK_POOL_KINDS, activate_inplace,
                          activation_and_pool, activation_and_pool_tile, n_windows)
-from ._mec import (bank_matrix, gemm_pool_task, gemm_task, make_phases, plan_tasks, run_tasks,
-                   scratch)
+from ._mec import bank_matrix, gemm_pool_task, gemm_task, make_phases, plan_tasks, run_tasks
 
 __all__ = ["BANK_BOUNDARIES", "BANK_MODES", "BLOCK_ACTIVATIONS", "BLOCK_POOL_KINDS",
            "conv_bank", "conv_block"]
@@ -50,7 +51,8 @@ def _real_array(arg, value):
 
 
 def _prepare(image, kernels, mode, boundary, stride, dilation):
-    """Validate the arguments; return image (H, W, C), kernels (K, kh, kw, C) and the geometry."""
+    """Validate the arguments; return image (H, W, C), kernels (K, kh, kw, C) and the shape key
+    ``(H, W, C, K, kh, kw, mode, stride, dilation)`` of the plans."""
     _check_choice("mode", mode, BANK_MODES)
     _check_choice("boundary", boundary, BANK_BOUNDARIES)
     stride, dilation = _positive_int("stride", stride), _positive_int("dilation", dilation)
@@ -70,9 +72,33 @@ def _prepare(image, kernels, mode, boundary, stride, dilation):
     if kernels.shape[3] != image.shape[2]:
         raise ValueError(f"kernels have {kernels.shape[3]} channel(s) but image has "
                          f"{image.shape[2]}: kernels must be (K, kh, kw, C) with C matching")
-    h, w, c = image.shape
-    geometry = plan_geometry(h, w, c, kernels.shape[1], kernels.shape[2], mode, stride, dilation)
-    return image, kernels, geometry
+    key = (*image.shape, *kernels.shape[:3], mode, stride, dilation)
+    return image, kernels, key
+
+
+class _Plan(NamedTuple):
+    """Everything about one call that depends only on shapes and arguments, computed once."""
+
+    geometry: object
+    phases: tuple
+    tasks: tuple
+    flops: int
+
+
+@functools.lru_cache(maxsize=32)
+def _plan(key, usable=None, align=1, to_scratch=False):
+    """The cached `_Plan` for a shape `key` of `_prepare` (`usable`: rows, columns of output
+    to compute, all by default; `align`, `to_scratch`: see `_mec.plan_tasks`)."""
+    h, w, c, n_kernels, kh, kw, mode, stride, dilation = key
+    geometry = plan_geometry(h, w, c, kh, kw, mode, stride, dilation)
+    usable_h, usable_w = usable or (geometry.out_h, geometry.out_w)
+    phases = make_phases(geometry)
+    tasks = ()
+    if usable_h > 0 and usable_w > 0:
+        tasks = tuple(plan_tasks(phases, geometry, n_kernels, usable_h, usable_w, align,
+                                 to_scratch))
+    flops = 2 * n_kernels * kh * kw * c * usable_h * usable_w
+    return _Plan(geometry, phases, tasks, flops)
 
 
 def _check_out(out, shape):
@@ -84,18 +110,6 @@ def _check_out(out, shape):
         raise ValueError(f"out must be a writeable C-contiguous float32 array of shape {shape}, "
                          f"got {got}")
     return out
-
-
-def _padded(image, geometry, boundary):
-    """The padded row-planar (Hp, C, Wp) float32 image, in this thread's reusable buffer."""
-    shape = geometry.padded_shape
-    buffer = scratch("padded", shape[0] * shape[1] * shape[2]).reshape(shape)
-    return pad_image(image, geometry, boundary, buffer)
-
-
-def _flops(geometry, n_kernels, n_out):
-    """Floating-point operations of the multiply-adds behind `n_out` feature-map pixels."""
-    return 2 * n_kernels * geometry.kh * geometry.kw * geometry.channels * n_out
 
 
 def conv_bank(image, kernels, mode="same", boundary="fill", stride=1, dilation=1, out=None):
@@ -144,23 +158,24 @@ def conv_bank(image, kernels, mode="same", boundary="fill", stride=1, dilation=1
     >>> conv_bank(image, [[[1, 2, 3]]]).tolist()  # an impulse returns the flipped kernel
     [[[0.0, 0.0, 0.0], [3.0, 2.0, 1.0], [0.0, 0.0, 0.0]]]
     """
-    image, kernels, geometry = _prepare(image, kernels, mode, boundary, stride, dilation)
+    image, kernels, key = _prepare(image, kernels, mode, boundary, stride, dilation)
+    geometry, phases, tasks, flops = _plan(key)
     shape = (kernels.shape[0], geometry.out_h, geometry.out_w)
     out = np.empty(shape, np.float32) if out is None else _check_out(out, shape)
     if out.size == 0:
         return out
-    phases = make_phases(_padded(image, geometry, boundary), geometry)
+    source = pad_source(image, geometry, boundary)
     groups = bank_matrix(kernels)
-    tasks = plan_tasks(phases, geometry, shape[0], geometry.out_h, geometry.out_w)
 
     def run_one(index):
         task = tasks[index]
         phase = phases[task.phase]
         first = phase.first_row + task.t0 * phase.row_step
         rows = slice(first, first + (task.rows - 1) * phase.row_step + 1, phase.row_step)
-        gemm_task(phase, task, groups, out[:, rows, task.j0:task.j0 + task.width])
+        gemm_task(source, geometry, phase, task, groups,
+                  out[:, rows, task.j0:task.j0 + task.width])
 
-    run_tasks(run_one, len(tasks), _flops(geometry, shape[0], out.size // shape[0]))
+    run_tasks(run_one, len(tasks), flops)
     return out
 
 
@@ -207,7 +222,8 @@ def conv_block(image, kernels, mode="same", boundary="fill", stride=1, dilation=
     [[[0.0, 0.0], [0.0, 0.0]]]
     """
     size, step = _check_block_args(activation, pool_size, pool_stride, pool_kind)
-    image, kernels, geometry = _prepare(image, kernels, mode, boundary, stride, dilation)
+    image, kernels, key = _prepare(image, kernels, mode, boundary, stride, dilation)
+    geometry = _plan(key).geometry
     n_h, n_w = n_windows(geometry.out_h, size, step), n_windows(geometry.out_w, size, step)
     out = np.empty((kernels.shape[0], n_h, n_w), np.float32)
     if out.size == 0:
@@ -215,27 +231,28 @@ def conv_block(image, kernels, mode="same", boundary="fill", stride=1, dilation=
     if step != size or dilation != 1:
         maps = conv_bank(image, kernels, mode, boundary, stride, dilation)
         return activation_and_pool(maps, activation, size, step, pool_kind, out)
-    _fused_block(image, kernels, geometry, boundary, (activation, size, pool_kind), out)
+    _fused_block(image, kernels, key, boundary, (activation, size, pool_kind), out)
     return out
 
 
-def _fused_block(image, kernels, geometry, boundary, stages, out):
+def _fused_block(image, kernels, key, boundary, stages, out):
     """conv -> activation -> pooling (window == stride) tile by tile, into `out` (K, H'', W'')."""
     activation, size, kind = stages
     n_kernels, n_h, n_w = out.shape
-    phases = make_phases(_padded(image, geometry, boundary), geometry)
+    geometry, phases, tasks, flops = _plan(key, (n_h * size, n_w * size), size, size > 1)
+    source = pad_source(image, geometry, boundary)
     groups = bank_matrix(kernels)
-    tasks = plan_tasks(phases, geometry, n_kernels, n_h * size, n_w * size,
-                       align=size, to_scratch=size > 1)
 
     def run_one(index):
         task = tasks[index]
         rows = slice(task.t0 // size, (task.t0 + task.rows) // size)
         cols = slice(task.j0 // size, (task.j0 + task.width) // size)
         if size == 1:
-            activate_inplace(gemm_task(phases[0], task, groups, out[:, rows, cols]), activation)
+            target = out[:, rows, cols]
+            activate_inplace(gemm_task(source, geometry, phases[0], task, groups, target),
+                             activation)
         else:
-            tile = gemm_pool_task(phases[0], task, groups, size)
+            tile = gemm_pool_task(source, geometry, phases[0], task, groups, size)
             activation_and_pool_tile(tile, activation, kind, out[:, rows, cols])
 
-    run_tasks(run_one, len(tasks), _flops(geometry, n_kernels, out.size // n_kernels * size ** 2))
+    run_tasks(run_one, len(tasks), flops)
