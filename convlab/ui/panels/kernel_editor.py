@@ -266,8 +266,9 @@ class KernelEditorPanel(Panel):
         """Replace the shared kernel bank with a bank file; a bad file changes nothing and says why."""
         try:
             names, kernels = load_bank(path)
-            self.bank.set_entries([KernelEntry(n, k.astype(np.float32)) for n, k in zip(names, kernels)],
-                                  origin=Path(path).name)
+            with np.errstate(over="ignore"):  # too large for float32: inf, which the bank refuses
+                entries = [KernelEntry(n, k.astype(np.float32)) for n, k in zip(names, kernels)]
+            self.bank.set_entries(entries, origin=Path(path).name)
         except ValueError as exc:  # KernelFileError, or a bank the KernelBank refuses
             self._show_error("files", str(exc))
             return False

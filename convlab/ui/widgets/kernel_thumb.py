@@ -27,7 +27,8 @@ class KernelThumb(pg.ViewBox):
 
     def set_kernel(self, kernel: np.ndarray) -> None:
         """Show ``kernel`` (kh, kw) or (kh, kw, C) with symmetric levels around zero."""
-        kernel = np.asarray(kernel, dtype=np.float32)
+        with np.errstate(over="ignore"):  # a value beyond float32 shows as the extreme colour
+            kernel = np.asarray(kernel, dtype=np.float32)
         if kernel.ndim == 3:
             kernel = kernel.mean(axis=2)
         if kernel.ndim != 2:
