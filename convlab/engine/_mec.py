@@ -44,6 +44,7 @@ _TILE_BYTES = 2 * 2**20     # size of one tile's feature maps when they go to a 
 _MAX_TILE_W = 1024
 _PARALLEL_FLOPS = 4_000_000
 _MIN_TASKS = 8
+_TASK_FLOPS = 10_000_000    # fewer tiles below this much work each: a tile costs ~30 us of Python
 _SHRINK_BYTES = 64 * 2**20
 
 _local = threading.local()
@@ -138,7 +139,8 @@ def plan_tasks(phases, geometry, n_kernels, usable_h, usable_w, align=1, to_scra
     """Cut the first `usable_h` x `usable_w` outputs into tiles (sides multiples of `align`).
 
     A tile's copy S stays under _COPY_BYTES (and its maps under _TILE_BYTES when they go to a
-    scratch buffer); there are at least about _MIN_TASKS tiles so two threads share them well.
+    scratch buffer); there are at least about _MIN_TASKS tiles so two threads share them well,
+    fewer when a tile would do less than _TASK_FLOPS of work.
     Fewer, larger tiles measured faster than L2-sized ones: every numpy call hands the GIL over.
     """
     g = geometry
@@ -148,7 +150,9 @@ def plan_tasks(phases, geometry, n_kernels, usable_h, usable_w, align=1, to_scra
     rows = max(1, (_COPY_BYTES // row_bytes - g.kh) // phases[0].q_step + 1)
     if to_scratch:
         rows = min(rows, _TILE_BYTES // (n_kernels * width * 4))
-    rows = min(rows, _ceil_div(usable_h, max(1, _MIN_TASKS // _ceil_div(usable_w, width))))
+    flops = 2 * n_kernels * kd * usable_h * usable_w
+    n_min = max(1, min(_MIN_TASKS, flops // _TASK_FLOPS))
+    rows = min(rows, _ceil_div(usable_h, max(1, n_min // _ceil_div(usable_w, width))))
     rows = max(align, rows // align * align)
     tasks = []
     for index, phase in enumerate(phases):
