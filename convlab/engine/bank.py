@@ -9,8 +9,10 @@ also what ``torch.nn.functional.conv2d(padding="same")`` does. ``valid`` with a 
 than the image gives an empty map (scipy would swap the arguments).
 
 `conv_block` is conv -> activation -> pooling computed tile by tile, so feature maps never leave
-the cache before they are pooled. The engine behind both lives in `_mec` (the algorithm),
-`_bank_plan` (padding, sizes) and `_bank_pool` (activation, pooling).
+the cache before they are pooled. The engine behind both lives in `_mec` (shifted copies and
+matrix products, the path for the kernels of a CNN), `_bank_fft` (the FFT, chosen by a cost
+estimate for very large kernels, about 21x21 and up), `_bank_plan` (padding, sizes) and
+`_bank_pool` (activation, pooling).
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._bank_fft import fft_bank, fft_is_faster
 from ._bank_plan import BANK_BOUNDARIES, BANK_MODES, pad_source, plan_geometry
 from ._bank_pool import (BLOCK_ACTIVATIONS, BLOCK_POOL_KINDS, activate_inplace,
                          activation_and_pool, activation_and_pool_tile, n_windows)
@@ -83,6 +86,7 @@ class _Plan(NamedTuple):
     phases: tuple
     tasks: tuple
     flops: int
+    use_fft: bool   # large kernels: the FFT route is estimated clearly faster
 
 
 @functools.lru_cache(maxsize=32)
@@ -98,7 +102,7 @@ def _plan(key, usable=None, align=1, to_scratch=False):
         tasks = tuple(plan_tasks(phases, geometry, n_kernels, usable_h, usable_w, align,
                                  to_scratch))
     flops = 2 * n_kernels * kh * kw * c * usable_h * usable_w
-    return _Plan(geometry, phases, tasks, flops)
+    return _Plan(geometry, phases, tasks, flops, fft_is_faster(geometry, n_kernels))
 
 
 def _check_out(out, shape):
@@ -149,7 +153,9 @@ def conv_bank(image, kernels, mode="same", boundary="fill", stride=1, dilation=1
     Notes
     -----
     Runs on the calling thread plus one module worker thread (numpy releases the GIL), with
-    per-thread scratch buffers, so concurrent calls from several threads are safe. In a live
+    per-thread scratch buffers, so concurrent calls from several threads are safe. Kernels of
+    about 21x21 and larger go through the FFT when that is estimated clearly faster (results
+    then carry float32 rounding, ~1e-6 of the largest value, even for integer data). In a live
     loop pass `out`: a fresh 20-130 MB output every frame can cost page faults.
 
     Examples
@@ -159,11 +165,13 @@ def conv_bank(image, kernels, mode="same", boundary="fill", stride=1, dilation=1
     [[[0.0, 0.0, 0.0], [3.0, 2.0, 1.0], [0.0, 0.0, 0.0]]]
     """
     image, kernels, key = _prepare(image, kernels, mode, boundary, stride, dilation)
-    geometry, phases, tasks, flops = _plan(key)
+    geometry, phases, tasks, flops, use_fft = _plan(key)
     shape = (kernels.shape[0], geometry.out_h, geometry.out_w)
     out = np.empty(shape, np.float32) if out is None else _check_out(out, shape)
     if out.size == 0:
         return out
+    if use_fft:
+        return fft_bank(image, kernels, geometry, boundary, out)
     source = pad_source(image, geometry, boundary)
     groups = bank_matrix(kernels)
 
@@ -228,7 +236,7 @@ def conv_block(image, kernels, mode="same", boundary="fill", stride=1, dilation=
     out = np.empty((kernels.shape[0], n_h, n_w), np.float32)
     if out.size == 0:
         return out
-    if step != size or dilation != 1:
+    if step != size or dilation != 1 or _plan(key).use_fft:
         maps = conv_bank(image, kernels, mode, boundary, stride, dilation)
         return activation_and_pool(maps, activation, size, step, pool_kind, out)
     _fused_block(image, kernels, key, boundary, (activation, size, pool_kind), out)
@@ -239,7 +247,7 @@ def _fused_block(image, kernels, key, boundary, stages, out):
     """conv -> activation -> pooling (window == stride) tile by tile, into `out` (K, H'', W'')."""
     activation, size, kind = stages
     n_kernels, n_h, n_w = out.shape
-    geometry, phases, tasks, flops = _plan(key, (n_h * size, n_w * size), size, size > 1)
+    geometry, phases, tasks, flops, _ = _plan(key, (n_h * size, n_w * size), size, size > 1)
     source = pad_source(image, geometry, boundary)
     groups = bank_matrix(kernels)
 

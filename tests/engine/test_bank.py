@@ -303,3 +303,42 @@ def test_error_lists_allowed_values():
 def test_non_real_inputs_raise_type_error(image, kernels):
     with pytest.raises(TypeError, match="real dtype"):
         conv_bank(image, kernels)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("boundary", BANK_BOUNDARIES)
+def test_fft_route_matches_correlate2d(mode, boundary):
+    """The FFT route itself, over every mode, boundary, stride, dilation, gray and colour."""
+    from convlab.engine._bank_fft import fft_bank
+    from convlab.engine._bank_plan import plan_geometry
+
+    rng = np.random.default_rng(2)
+    for (h, w), channels, kernel_shape, stride, dilation in [
+            ((23, 31), 1, (9, 9), 1, 1), ((20, 17), 3, (6, 5), 2, 1),
+            ((19, 26), 1, (4, 7), 1, 2), ((30, 30), 2, (5, 5), 3, 3), ((8, 9), 1, (12, 3), 1, 1)]:
+        image = rng.standard_normal((h, w, channels))
+        kernels = rng.standard_normal((5, *kernel_shape, channels))
+        g = plan_geometry(h, w, channels, *kernel_shape, mode, stride, dilation)
+        result = fft_bank(image, kernels, g, boundary,
+                          np.full((5, g.out_h, g.out_w), np.nan, np.float32))
+        expected = reference_bank(image, kernels, mode, boundary, stride, dilation)
+        assert_close(result, expected, f"{(h, w)} C={channels} {kernel_shape} s={stride} "
+                                       f"d={dilation}")
+
+
+def test_large_kernels_take_the_fft_route_and_still_equal_scipy():
+    from convlab.engine import _bank_fft
+    from convlab.engine._bank_plan import plan_geometry
+
+    assert not _bank_fft.fft_is_faster(plan_geometry(480, 640, 1, 11, 11, "same", 1, 1), 16)
+    assert not _bank_fft.fft_is_faster(plan_geometry(480, 640, 1, 31, 31, "same", 4, 1), 16)
+    assert _bank_fft.fft_is_faster(plan_geometry(480, 640, 1, 31, 31, "same", 1, 1), 16)
+    rng = np.random.default_rng(3)
+    image = rng.random((70, 90, 3)).astype(np.float32)
+    kernels = rng.standard_normal((6, 31, 31, 3))
+    assert _bank_fft.fft_is_faster(plan_geometry(70, 90, 3, 31, 31, "same", 1, 1), 6)
+    for boundary in BANK_BOUNDARIES:
+        expected = reference_bank(image, kernels, "same", boundary)
+        assert_close(conv_bank(image, kernels, boundary=boundary), expected, boundary)
+        assert_close(conv_block(image, kernels, boundary=boundary),
+                     explicit_pool(np.maximum(expected, 0), 2, 2, "max"), boundary)
