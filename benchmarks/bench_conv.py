@@ -51,6 +51,7 @@ WORKLOADS = [  # (label, height, width, channels, kernels, kernel size)
     ("1080x1920 gray, K=16 7x7", 1080, 1920, 1, 16, 7),
     ("480x640 gray, K=16 31x31", 480, 640, 1, 16, 31),  # conv_bank takes its FFT route here
 ]
+WARM_UP_S = 0.03
 _NDIMAGE_MAX_SIDE = 11  # a loop of ndimage.correlate with 31x31 kernels takes ~3 s per frame
 
 
@@ -180,14 +181,19 @@ def check_agreement(name, result, reference):
 def time_calls(functions, repeat, budget_s, passes):
     """Median seconds per call of each function (best of `passes`), timed one function at a time.
 
-    Each function gets a pause (so that other libraries' spinning worker threads go idle), one
-    warm-up call, then up to `repeat` timed calls, fewer once it has spent `budget_s` seconds.
+    Each function gets a pause (so that other libraries' spinning worker threads go idle),
+    warm-up calls for at least WARM_UP_S (one call is too short for the cores to leave their
+    idle clock after the pause), then up to `repeat` timed calls, fewer once it has spent
+    `budget_s` seconds.
     """
     best = {}
     for _ in range(passes):
         for name, f in functions.items():
             time.sleep(0.05)
+            warm_until = time.perf_counter() + WARM_UP_S
             f()
+            while time.perf_counter() < warm_until:
+                f()
             samples = []
             while len(samples) < repeat and (len(samples) < 3 or sum(samples) < budget_s):
                 start = time.perf_counter()
