@@ -171,3 +171,25 @@ def test_the_scale_is_remembered(qtbot, tmp_path):
     qtbot.addWidget(second)
     assert second.presentation.ui_scale() == 1.5
     second.presentation.set_ui_scale(1.0)
+
+
+def test_feature_maps_panel_gives_the_products_room_and_big_numbers(window, qtbot):
+    panel = _panel(window, "features")
+    window.show_panel("features")
+    qtbot.waitUntil(lambda: panel.product_view.cell_texts("kernel") != [], timeout=10000)
+    grid = panel.product_view._grids["products"]
+    normal_points = grid.item(0, 0).font().pointSizeF()
+    normal_height = panel.product_view.height()
+    window.presentation.set_ui_scale(1.5)
+    QApplication.processEvents()
+    _, middle, maps = panel._split.sizes()
+    assert middle / (middle + maps) == pytest.approx(0.45, abs=0.02)
+    top, bottom = panel._middle.sizes()
+    assert bottom / (top + bottom) == pytest.approx(0.6, abs=0.02)
+    assert panel.product_view.height() > normal_height
+    assert grid.item(0, 0).font().pointSizeF() >= normal_points * 1.5 * 0.6
+    window.presentation.set_ui_scale(1.0)
+    QApplication.processEvents()
+    top, bottom = panel._middle.sizes()
+    assert bottom / (top + bottom) == pytest.approx(0.5, abs=0.02)
+    assert grid.item(0, 0).font().pointSizeF() == pytest.approx(normal_points)

@@ -339,3 +339,54 @@ def test_product_view_sums_rgb_products_over_channels_and_handles_big_kernels(qt
     assert view.cell_texts("products") == [] and "too large" in view._note.text()
     view.clear()
     assert view.cell_texts("kernel") == []
+
+
+def _grid_extents(view):
+    """(right edge in the scroll viewport, item font points) of each number grid."""
+    viewport = view._scroll.viewport()
+    out = {}
+    for name, grid in view._grids.items():
+        right = grid.mapTo(viewport, QPoint(grid.width(), 0)).x()
+        out[name] = (right, grid.item(0, 0).font().pointSizeF())
+    return out
+
+
+def test_product_numbers_follow_the_ui_scale_and_stay_inside_the_width(qtbot):
+    """Presentation mode scales the numbers (not only the titles); a later update or a scaling
+    pass keeps that size; a narrow view puts the products under the kernel or shrinks the
+    numbers, never pushes a grid out of sight to the right."""
+    from convlab.ui.ui_scale import apply_ui_scale, set_application_font_scale
+
+    view = ProductView()
+    _settle(qtbot, view, size=(1000, 420))
+    patch = np.full((3, 3), 0.505)
+    view.show_products(patch, SOBEL_X, patch * SOBEL_X, 0.0, "")
+    normal = _grid_extents(view)["patch"][1]
+    assert view.arrangement() == "row" and view.shrink() == 1.0
+    try:
+        set_application_font_scale(1.5)
+        apply_ui_scale(view, 1.5)
+        QApplication.processEvents()
+        assert _grid_extents(view)["patch"][1] == pytest.approx(1.5 * normal, abs=0.15)
+        view.show_products(patch, SOBEL_X, patch * SOBEL_X, 0.0, "")
+        apply_ui_scale(view, 1.5)
+        assert _grid_extents(view)["kernel"][1] == pytest.approx(1.5 * normal, abs=0.15)
+        view.resize(520, 420)
+        for _ in range(3):
+            QApplication.processEvents()
+        view.show_products(patch, SOBEL_X, patch * SOBEL_X, 0.0, "")
+        QApplication.processEvents()
+        extents = _grid_extents(view)
+        assert view.arrangement() in ("two rows", "row")
+        assert view.arrangement() == "two rows" or view.shrink() < 1.0
+        assert max(right for right, _ in extents.values()) <= view._scroll.viewport().width()
+        assert min(points for _, points in extents.values()) >= 0.6 * 1.5 * normal - 0.15
+    finally:
+        set_application_font_scale(1.0)
+        apply_ui_scale(view, 1.0)
+    QApplication.processEvents()
+    view.resize(1000, 420)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert _grid_extents(view)["patch"][1] == pytest.approx(normal, abs=0.15)
+    assert view.arrangement() == "row"

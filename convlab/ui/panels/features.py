@@ -77,11 +77,12 @@ class FeaturesPanel(Panel):
 
     def _layout(self) -> None:
         scroll = control_column(self.controls)
-        middle = QSplitter(Qt.Vertical)
+        self._middle = middle = QSplitter(Qt.Vertical)
         middle.addWidget(self.input_view)
         middle.addWidget(self.product_view)
         middle.setSizes([320, 320])
-        split = QSplitter(Qt.Horizontal)
+        self._ui_scale = 1.0
+        self._split = split = QSplitter(Qt.Horizontal)
         for w in (scroll, middle, self.grid):
             split.addWidget(w)
         split.setStretchFactor(2, 1)
@@ -89,6 +90,23 @@ class FeaturesPanel(Panel):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
+
+    def set_ui_scale(self, scale: float) -> None:
+        """Presentation: the input and the products get 45% of the width next to the controls and
+        the products 60% of that column's height (their numbers and sum are the most text at a
+        large scale); back to the usual split at scale 1."""
+        if scale == self._ui_scale:
+            return
+        self._ui_scale = scale
+        big = scale > 1.0
+        total = sum(self._middle.sizes()) or 640
+        share = 0.6 if big else 0.5
+        self._middle.setSizes([round(total * (1 - share)), round(total * share)])
+        controls, middle, grid = self._split.sizes()
+        width = middle + grid
+        if width > 0:
+            wide = round(width * (0.45 if big else 600 / 1220))
+            self._split.setSizes([controls, wide, width - wide])
 
     def _connect(self) -> None:
         c = self.controls

@@ -4,13 +4,21 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QBoxLayout, QFrame, QLabel, QScrollArea,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QGridLayout, QLabel,
+                               QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from convlab.ui.ui_scale import base_font_points
 from convlab.ui.widgets.colormaps import diverging_lut
 
 MAX_SIDE = 15
 GRID_NAMES = ("patch", "kernel", "products")
+MIN_SHRINK = 0.6  # grids shrink to this fraction of their font before they are stacked
+# Where (row, column) the patch, "x", kernel, "=" and products go in each arrangement.
+ARRANGEMENTS = {
+    "row": ((0, 0), (0, 1), (0, 2), (0, 3), (0, 4)),    # patch x kernel = products
+    "two rows": ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2)),  # products under the kernel
+    "stacked": ((0, 0), (1, 0), (2, 0), (3, 0), (4, 0)),
+}
 
 
 def format_value(value: float, digits: int = 3) -> str:
@@ -27,6 +35,12 @@ def format_value(value: float, digits: int = 3) -> str:
 def _font_points(side: int) -> int:
     """Cell font size: 13 pt up to 7x7, smaller for bigger grids."""
     return 13 if side <= 7 else 11 if side <= 9 else 10 if side <= 11 else 9
+
+
+def _ui_factor() -> float:
+    """How much the application font is scaled now (presentation mode), 1.0 normally."""
+    app = QApplication.instance()
+    return app.font().pointSizeF() / base_font_points(app) if app is not None else 1.0
 
 
 def _diverging_colours(values: np.ndarray) -> np.ndarray:
@@ -65,12 +79,20 @@ class _NumberGrid(QTableWidget):
         self.setShowGrid(True)
         self.setStyleSheet("QTableWidget { gridline-color: #999999; }")
 
-    def show_values(self, values: np.ndarray, colours: np.ndarray, digits: int) -> None:
-        """Fill cells with ``values`` (h, w) as text on ``colours`` (h, w, 3) uint8 backgrounds."""
+    def show_values(self, values: np.ndarray, colours: np.ndarray, digits: int,
+                    shrink: float = 1.0) -> None:
+        """Fill cells with ``values`` (h, w) as text on ``colours`` (h, w, 3) uint8 backgrounds.
+
+        The numbers follow the UI scale (presentation mode) times ``shrink`` (<= 1 to fit a row).
+        """
         rows, cols = values.shape
+        factor = _ui_factor()
+        points = round(max(_font_points(max(rows, cols)) * factor * shrink, 6.0), 1)
         font = QFont(self.font())
-        font.setPointSize(_font_points(max(rows, cols)))
+        font.setPointSizeF(points)
         self.setFont(font)
+        # Tell convlab.ui.ui_scale that this size is already scaled, so its pass leaves it alone.
+        self.setProperty("convlab_font_memo", [points / factor, points])
         self.setRowCount(rows)
         self.setColumnCount(cols)
         texts = [[format_value(v, digits) for v in row] for row in values]
@@ -113,6 +135,7 @@ def _titled(title: str, grid: _NumberGrid) -> tuple[QWidget, QLabel]:
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     label = _big_label(title, 13, bold=True)
+    label.setWordWrap(True)  # "element-wise products" may take two lines above a narrow grid
     layout.addWidget(label)
     layout.addWidget(grid, alignment=Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     layout.addStretch(1)
@@ -137,30 +160,41 @@ class ProductView(QWidget):
         """Create an empty view; call show_products to fill it."""
         super().__init__(parent)
         self._grids = {name: _NumberGrid() for name in GRID_NAMES}
-        row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self._row = row
         titles = ("input patch", "kernel", "element-wise products")
         self._titles = {}
+        self._items = []
         for name, title, sign in zip(GRID_NAMES, titles, ("\u00d7", "=", "")):
             box, self._titles[name] = _titled(title, self._grids[name])
-            row.addWidget(box, alignment=Qt.AlignmentFlag.AlignTop)
+            self._items.append(box)
             if sign:
-                row.addWidget(_big_label(sign, 22, bold=True), alignment=Qt.AlignmentFlag.AlignCenter)
-        row.addStretch(1)
+                self._items.append(_big_label(sign, 22, bold=True))
+        self._table = QGridLayout()
+        self._table.setContentsMargins(4, 4, 4, 4)
+        self._table.setHorizontalSpacing(10)
+        self._table.setVerticalSpacing(8)
+        self._table.setColumnStretch(5, 1)
+        self._table.setRowStretch(5, 1)
+        self._arrangement = None
+        self._arrange("row")
         content = QWidget()
-        content.setLayout(row)
+        content.setLayout(self._table)
         self._scroll = scroll = QScrollArea()
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._caption = _big_label("", 15, bold=True)
+        self._caption = _big_label("", 14, bold=True)
         self._caption.setWordWrap(True)
         self._note = _big_label("", 12)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self._caption)
         layout.addWidget(self._note)
+        self._shown = None   # the last show_products arguments, re-rendered on scale or width change
+        self._shrink = 1.0
         self.clear()
+        app = QApplication.instance()
+        if app is not None:
+            app.fontChanged.connect(self._rerender)
 
     def show_products(self, patch, kernel, products, total: float, caption: str) -> None:
         """Show patch and kernel (kh, kw) or (kh, kw, C), products (same shape or (kh, kw)) and
@@ -181,35 +215,99 @@ class ProductView(QWidget):
             return
         channels = kernel.shape[2] if kernel.ndim == 3 else 0
         summed = products.sum(axis=2) if products.ndim == 3 else products
-        digits = 3 if side <= 5 else 2
         shown_patch = patch.mean(axis=2) if channels else patch
         shown_kernel = kernel.mean(axis=2) if channels else kernel
-        self._grids["patch"].show_values(shown_patch, _patch_colours(patch), digits)
-        self._grids["kernel"].show_values(shown_kernel, _diverging_colours(shown_kernel), digits)
-        self._grids["products"].show_values(summed, _diverging_colours(summed), digits)
+        self._shown = (shown_patch, _patch_colours(patch), shown_kernel, summed,
+                       3 if side <= 5 else 2)
         self._set_titles(channels)
         self._caption.setText(head)
         self._note.setText(f"RGB: products summed over the {channels} channels; patch and kernel "
                            f"show their channel means" if channels else "")
         for grid in self._grids.values():
             grid.setVisible(True)
-        self._fit_direction()
+        self._fit()
 
-    def _fit_direction(self) -> None:
-        """Grids side by side when they fit the width, else stacked top to bottom."""
-        row = self._row
-        widgets = [row.itemAt(n).widget() for n in range(row.count())]
-        needed = sum(w.sizeHint().width() + row.spacing() for w in widgets if w is not None)
-        margins = row.contentsMargins()
-        fits = needed + margins.left() + margins.right() <= self._scroll.viewport().width()
-        direction = QBoxLayout.Direction.LeftToRight if fits else QBoxLayout.Direction.TopToBottom
-        if row.direction() != direction:
-            row.setDirection(direction)
+    def _render(self, shrink: float) -> None:
+        """Fill the three grids from the last shown values with fonts times ``shrink``."""
+        patch, patch_colours, kernel, products, digits = self._shown
+        self._grids["patch"].show_values(patch, patch_colours, digits, shrink)
+        self._grids["kernel"].show_values(kernel, _diverging_colours(kernel), digits, shrink)
+        self._grids["products"].show_values(products, _diverging_colours(products), digits, shrink)
+        self._shrink = shrink
+
+    def _arrange(self, arrangement: str) -> None:
+        """Place the grids and signs as in ARRANGEMENTS[arrangement]."""
+        if arrangement == self._arrangement:
+            return
+        for widget in self._items:
+            self._table.removeWidget(widget)
+        for n, (widget, (r, c)) in enumerate(zip(self._items, ARRANGEMENTS[arrangement])):
+            sign = n % 2 == 1
+            align = (Qt.AlignmentFlag.AlignCenter if sign
+                     else Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            self._table.addWidget(widget, r, c, align)
+        self._arrangement = arrangement
+
+    def _width(self, arrangement: str) -> int:
+        """Least width of `arrangement` (titles wrapped): its columns' widest items plus spacing."""
+        columns = {}
+        for widget, (_, c) in zip(self._items, ARRANGEMENTS[arrangement]):
+            grid = widget.findChild(_NumberGrid)
+            least = widget.minimumSizeHint().width() if grid is None else max(  # layouts cache:
+                grid.minimumWidth(), widget.findChild(QLabel).minimumSizeHint().width())  # ask parts
+            columns[c] = max(columns.get(c, 0), least)
+        margins = self._table.contentsMargins()
+        return (sum(columns.values()) + self._table.horizontalSpacing() * (len(columns) - 1)
+                + margins.left() + margins.right())
+
+    def _fit(self) -> None:
+        """The biggest numbers that fit the width: all in a row, else the products under the kernel,
+        else whichever of the two keeps the larger font once shrunk (down to MIN_SHRINK), else
+        stacked at full size."""
+        if self._shown is None:
+            return
+        available = self._scroll.viewport().width()
+        self._render(1.0)
+        for arrangement in ("row", "two rows"):
+            if self._width(arrangement) <= available:
+                self._arrange(arrangement)
+                return
+        best = None
+        for arrangement in ("row", "two rows"):
+            shrink = 1.0
+            for _ in range(4):  # cell padding and titles do not shrink: converge in a few steps
+                self._render(shrink)
+                width = self._width(arrangement)
+                if width <= available:
+                    if best is None or shrink > best[0]:
+                        best = (shrink, arrangement)
+                    break
+                shrink *= 0.98 * available / width
+                if shrink < MIN_SHRINK:
+                    break
+        if best is None:
+            self._render(1.0)
+            self._arrange("stacked")
+        else:
+            self._render(best[0])
+            self._arrange(best[1])
+
+    def _rerender(self, *_args) -> None:
+        """The UI scale changed: redraw the numbers at the new size."""
+        self._fit()
+
+    def shrink(self) -> float:
+        """Font factor the grids use to stay side by side (1.0 = their full size)."""
+        return self._shrink
+
+    def arrangement(self) -> str:
+        """How the grids are placed now: "row", "two rows" or "stacked" (see ARRANGEMENTS)."""
+        return self._arrangement
 
     def resizeEvent(self, event) -> None:
-        """Re-choose side-by-side or stacked grids for the new width."""
+        """Re-choose full-size, shrunk or stacked grids for the new width."""
         super().resizeEvent(event)
-        self._fit_direction()
+        self._fit()
 
     def _set_titles(self, channels: int) -> None:
         """Grid titles, mentioning channel means/sums for multi-channel kernels."""
@@ -220,6 +318,7 @@ class ProductView(QWidget):
 
     def clear(self) -> None:
         """Show nothing but a hint."""
+        self._shown = None
         for grid in self._grids.values():
             grid.setRowCount(0)
             grid.setColumnCount(0)
