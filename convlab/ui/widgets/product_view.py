@@ -248,13 +248,19 @@ class ProductView(QWidget):
             self._table.addWidget(widget, r, c, align)
         self._arrangement = arrangement
 
-    def _width(self, arrangement: str) -> int:
-        """Least width of `arrangement` (titles wrapped): its columns' widest items plus spacing."""
+    def _width(self, arrangement: str, wrapped: bool = True) -> int:
+        """Least width of `arrangement`, titles wrapped or on one line: its columns' widest items
+        plus spacing."""
         columns = {}
         for widget, (_, c) in zip(self._items, ARRANGEMENTS[arrangement]):
             grid = widget.findChild(_NumberGrid)
-            least = widget.minimumSizeHint().width() if grid is None else max(  # layouts cache:
-                grid.minimumWidth(), widget.findChild(QLabel).minimumSizeHint().width())  # ask parts
+            if grid is None:
+                least = widget.minimumSizeHint().width()
+            else:  # the box's layout caches its size: ask its parts
+                title = widget.findChild(QLabel)
+                title_width = (title.minimumSizeHint().width() if wrapped
+                               else title.fontMetrics().horizontalAdvance(title.text()) + 4)
+                least = max(grid.minimumWidth(), title_width)
             columns[c] = max(columns.get(c, 0), least)
         margins = self._table.contentsMargins()
         return (sum(columns.values()) + self._table.horizontalSpacing() * (len(columns) - 1)
@@ -269,9 +275,12 @@ class ProductView(QWidget):
         available = self._scroll.viewport().width()
         self._render(1.0)
         for arrangement in ("row", "two rows"):
-            if self._width(arrangement) <= available:
-                self._arrange(arrangement)
-                return
+            for wrapped in (False, True):  # a title wraps only when that makes the row fit
+                if self._width(arrangement, wrapped) <= available:
+                    self._wrap_titles(wrapped)
+                    self._arrange(arrangement)
+                    return
+        self._wrap_titles(True)
         best = None
         for arrangement in ("row", "two rows"):
             shrink = 1.0
@@ -291,6 +300,12 @@ class ProductView(QWidget):
         else:
             self._render(best[0])
             self._arrange(best[1])
+
+    def _wrap_titles(self, wrapped: bool) -> None:
+        """Let the grid titles take two lines, or keep each on one."""
+        for label in self._titles.values():
+            if label.wordWrap() != wrapped:
+                label.setWordWrap(wrapped)
 
     def _rerender(self, *_args) -> None:
         """The UI scale changed: redraw the numbers at the new size."""
