@@ -342,3 +342,21 @@ def test_large_kernels_take_the_fft_route_and_still_equal_scipy():
         assert_close(conv_bank(image, kernels, boundary=boundary), expected, boundary)
         assert_close(conv_block(image, kernels, boundary=boundary),
                      explicit_pool(np.maximum(expected, 0), 2, 2, "max"), boundary)
+
+
+def test_one_by_one_gray_bank_scales_the_image_for_every_input_type():
+    """1x1 gray kernels take the pointwise route in conv_bank (each map = image x weight): equal
+    to scipy for every mode, stride, dilation and dtype; the block (fused products) agrees."""
+    rng = np.random.default_rng(4)
+    kernels = rng.standard_normal((5, 1, 1))
+    for image in (rng.integers(0, 256, (17, 23), dtype=np.uint8),
+                  rng.integers(-9, 9, (17, 23)).astype(np.int64), rng.random((17, 23)) > 0.5,
+                  rng.standard_normal((17, 23))):
+        for mode, stride, dilation in [("same", 1, 1), ("full", 2, 3), ("valid", 3, 1)]:
+            assert_close(conv_bank(image, kernels, mode, "wrap", stride, dilation),
+                         reference_bank(image, kernels, mode, "wrap", stride, dilation),
+                         f"{image.dtype} {mode} s={stride}")
+    image = rng.standard_normal((16, 20))
+    expected = explicit_pool(np.maximum(reference_bank(image, kernels, "same", "fill"), 0),
+                             2, 2, "max")
+    assert_close(conv_block(image, kernels), expected)
