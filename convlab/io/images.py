@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import stat
 import struct
 import threading
 import warnings
@@ -22,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from convlab.io.atomic import write_bytes_atomic
+from convlab.io.checked_files import check_regular_file
 
 __all__ = [
     "ImageReadError",
@@ -175,20 +175,7 @@ def _error(path: Path, reason: str) -> ImageReadError:
 
 def _check_file(path: Path) -> None:
     """Refuse paths that are missing, folders, special files or empty, before opening them."""
-    try:
-        info = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        raise _error(path, "the file does not exist") from None
-    except PermissionError:
-        raise _error(path, "permission denied (you may not open its folder)") from None
-    except OSError as exc:
-        raise _error(path, f"the file could not be checked ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise _error(path, "it is a folder (directory), not an image file")
-    if not stat.S_ISREG(info.st_mode):
-        raise _error(path, "it is not a regular file")
-    if info.st_size == 0:
-        raise _error(path, "the file is empty (0 bytes)")
+    check_regular_file(path, _error, "an image file")
 
 
 def _open_header(stream, path: Path, max_pixels: int) -> Image.Image:

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import stat
 from pathlib import Path
 
 import numpy as np
 
 from convlab.engine.kernel_ops import parse_grid_text
 from convlab.io.atomic import write_text_atomic
+from convlab.io.checked_files import read_text_file
 
 __all__ = ["FORMAT", "VERSION", "KERNEL_FILE_EXTENSIONS", "KernelFileError", "kernel_file_filter",
            "load_bank", "load_kernel", "save_bank", "save_kernel"]
@@ -166,30 +165,7 @@ def save_bank(path, names, kernels) -> Path:
 # ---- loading ---------------------------------------------------------------------------------
 def _read_text(path: Path) -> str:
     """The file's text, after refusing missing files, folders, special, empty, huge or non-UTF-8 files."""
-    try:
-        info = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        raise _error(path, "the file does not exist") from None
-    except OSError as exc:
-        raise _error(path, f"the file could not be checked ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise _error(path, "it is a folder (directory), not a kernel file")
-    if not stat.S_ISREG(info.st_mode):
-        raise _error(path, "it is not a regular file")
-    if info.st_size == 0:
-        raise _error(path, "the file is empty (0 bytes)")
-    if info.st_size > MAX_FILE_BYTES:
-        raise _error(path, f"the file is too large for a kernel file ({info.st_size} bytes, at most "
-                           f"{MAX_FILE_BYTES})")
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise _error(path, f"the file could not be read ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _error(path, f"it is not a text file (byte {exc.start} is not UTF-8)") from None
+    return read_text_file(path, _error, "a kernel file", MAX_FILE_BYTES)
 
 
 def _is_json(path: Path, text: str) -> bool:

@@ -22,11 +22,10 @@ malformed optional parts give plain-language warnings in :attr:`Lesson.warnings`
 """
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 from convlab.io.atomic import write_text_atomic
+from convlab.io.checked_files import read_text_file
 from convlab.io.lesson_format import (FORMAT, LESSON_SUFFIX, MAX_FILE_BYTES, VERSION, Lesson, LessonBank,
                                       LessonFileError, lesson_document, lesson_file_error, lesson_text)
 from convlab.io.lesson_parse import parse_lesson
@@ -75,29 +74,7 @@ def save_lesson(path, lesson: Lesson) -> Path:
 # ---- reading ---------------------------------------------------------------------------------
 def _read_text(path: Path) -> str:
     """The file's text, after refusing missing files, folders, special, empty, huge or non-UTF-8 files."""
-    try:
-        info = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        raise _error(path, "the file does not exist") from None
-    except OSError as exc:
-        raise _error(path, f"the file could not be checked ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise _error(path, "it is a folder (directory), not a lesson file")
-    if not stat.S_ISREG(info.st_mode):
-        raise _error(path, "it is not a regular file")
-    if info.st_size == 0:
-        raise _error(path, "the file is empty (0 bytes)")
-    if info.st_size > MAX_FILE_BYTES:
-        raise _error(path, f"the file is too large for a lesson ({info.st_size} bytes, at most {MAX_FILE_BYTES})")
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise _error(path, f"the file could not be read ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _error(path, f"it is not a text file (byte {exc.start} is not UTF-8)") from None
+    return read_text_file(path, _error, "a lesson file", MAX_FILE_BYTES)
 
 
 def load_lesson(path) -> Lesson:

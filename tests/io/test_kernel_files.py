@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from convlab.io import kernel_files
 from convlab.io.kernel_files import KernelFileError, load_bank, load_kernel, save_bank, save_kernel
 
 
@@ -130,7 +129,7 @@ def test_a_failed_save_leaves_the_previous_file_and_no_temporary(tmp_path, monke
     def broken_replace(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(kernel_files.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="No space"):
         save_bank(path, ["new"], [np.ones((5, 5))])
     with pytest.raises(OSError):
@@ -146,7 +145,7 @@ def test_a_failed_write_midway_leaves_the_previous_file(tmp_path, monkeypatch):
     def broken_fsync(_fd):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(kernel_files.os, "fsync", broken_fsync)
+    monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(OSError, match="Input/output"):
         save_kernel(path, np.zeros((9, 9)))
     assert path.read_bytes() == before

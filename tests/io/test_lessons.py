@@ -5,7 +5,6 @@ import os
 import numpy as np
 import pytest
 
-from convlab.io import lessons as lessons_module
 from convlab.io.lesson_fields import check_fields, choice, flag, integer, number, number_grid, number_list, text
 from convlab.io.lessons import (FORMAT, LESSON_SUFFIX, VERSION, Lesson, LessonBank, LessonFileError, lesson_text,
                                 load_lesson, parse_lesson, read_lesson_title, save_lesson)
@@ -112,7 +111,7 @@ def test_failed_rename_keeps_the_previous_file_and_leaves_no_temp_file(tmp_path,
 
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(lessons_module.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="No space left"):
         save_lesson(path, Lesson(panel="smoothing", title="other"))
     assert path.read_bytes() == before
@@ -125,7 +124,7 @@ def test_failure_while_writing_keeps_the_previous_file(tmp_path, monkeypatch):
 
     def broken_fsync(_fd):
         raise OSError(5, "Input/output error")
-    monkeypatch.setattr(lessons_module.os, "fsync", broken_fsync)
+    monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(OSError):
         save_lesson(path, Lesson(panel="smoothing"))
     assert path.read_bytes() == before
@@ -135,8 +134,8 @@ def test_failure_while_writing_keeps_the_previous_file(tmp_path, monkeypatch):
 def test_the_data_is_flushed_to_disk_before_the_rename(tmp_path, monkeypatch):
     calls = []
     real_fsync, real_replace = os.fsync, os.replace
-    monkeypatch.setattr(lessons_module.os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd)))
-    monkeypatch.setattr(lessons_module.os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b)))
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd)))
+    monkeypatch.setattr(os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b)))
     save_lesson(tmp_path / "a.convlab", make_lesson())
     assert calls[:2] == ["fsync", "replace"]
     assert oct((tmp_path / "a.convlab").stat().st_mode & 0o777) == oct(0o644)
