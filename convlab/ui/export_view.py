@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsView
 
 from convlab.io.atomic import write_bytes_atomic
 from convlab.ui.export import save_image_atomic
+from convlab.ui.ui_scale import checked_scale
 from convlab.ui.widgets.colormaps import diverging_lut
 
 MIN_SCALE, MAX_SCALE = 0.25, 8.0
@@ -30,13 +31,7 @@ _BORDER = 110
 
 def check_export_scale(scale) -> float:
     """``scale`` as a float in 0.25..8, else ValueError naming it."""
-    try:
-        value = float(scale)
-    except (TypeError, ValueError):
-        raise ValueError(f"scale must be a number from {MIN_SCALE} to {MAX_SCALE}, got {scale!r}") from None
-    if not MIN_SCALE <= value <= MAX_SCALE:
-        raise ValueError(f"scale must be a number from {MIN_SCALE} to {MAX_SCALE}, got {scale!r}")
-    return value
+    return checked_scale(scale, MIN_SCALE, MAX_SCALE)
 
 
 def _canvas(width: float, height: float, scale: float, background) -> QImage:

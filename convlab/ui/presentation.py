@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QScrollArea, QSplitter
 
-from convlab.ui.ui_scale import apply_ui_scale, base_font_points, set_application_font_scale
+from convlab.ui.ui_scale import apply_ui_scale, base_font_points, checked_scale, set_application_font_scale
 
 MIN_SCALE, MAX_SCALE = 1.0, 3.0
 SCALE_CHOICES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
@@ -29,13 +29,7 @@ REFRESH_MS = 1000
 
 def check_scale(scale) -> float:
     """``scale`` as a float in 1.0..3.0, else ValueError naming it."""
-    try:
-        value = float(scale)
-    except (TypeError, ValueError):
-        raise ValueError(f"scale must be a number from {MIN_SCALE} to {MAX_SCALE}, got {scale!r}") from None
-    if not MIN_SCALE <= value <= MAX_SCALE:
-        raise ValueError(f"scale must be a number from {MIN_SCALE} to {MAX_SCALE}, got {scale!r}")
-    return value
+    return checked_scale(scale, MIN_SCALE, MAX_SCALE)
 
 
 def control_columns(panel) -> list:

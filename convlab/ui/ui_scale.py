@@ -29,6 +29,17 @@ _FONT_SIZE = re.compile(r"font-size:\s*([0-9]*\.?[0-9]+)\s*pt")
 _KEY_PEN, _KEY_SYMBOL, _KEY_FONT, _KEY_LABEL, _KEY_SIZE = range(0x5CA1E0, 0x5CA1E5)
 
 
+def checked_scale(scale, low: float, high: float) -> float:
+    """``scale`` as a float from ``low`` to ``high``, else ValueError naming it and the range."""
+    try:
+        value = float(scale)
+    except (TypeError, ValueError):
+        raise ValueError(f"scale must be a number from {low} to {high}, got {scale!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"scale must be a number from {low} to {high}, got {scale!r}")
+    return value
+
+
 def base_font_points(app: QApplication | None = None) -> float:
     """The application's font size before any scaling (remembered on the QApplication at first call)."""
     app = app or QApplication.instance()
