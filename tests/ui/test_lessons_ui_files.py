@@ -258,9 +258,8 @@ def test_a_failed_save_says_why_and_keeps_the_old_file(window, qtbot, tmp_path, 
     before = target.read_bytes()
     assert not window.lessons.save(tmp_path / "no such folder" / "x.convlab")
     assert "Could not save the lesson x.convlab" in window.source_bar.banner.text()
-    import convlab.io.lessons as lessons_module
 
-    monkeypatch.setattr(lessons_module.os, "replace", lambda *_: (_ for _ in ()).throw(OSError("disk full")))
+    monkeypatch.setattr(os, "replace", lambda *_: (_ for _ in ()).throw(OSError("disk full")))
     window.open_spec("sample:checkerboard")
     assert not window.lessons.save(target)
     assert "disk full" in window.source_bar.banner.text()

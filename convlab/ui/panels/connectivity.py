@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from convlab.engine.connectivity import layer_costs
 from convlab.ui.panels.base import Panel
@@ -13,6 +13,7 @@ from convlab.ui.panels.connectivity_diagrams import DiagramTrio
 from convlab.ui.panels.connectivity_lesson import apply_connectivity_lesson_state, connectivity_lesson_state
 from convlab.ui.panels.connectivity_matrices import MatrixViews
 from convlab.ui.panels.connectivity_stack import StackView
+from convlab.ui.widgets.form import side_by_side
 
 # Sub-tab -> the control groups it uses.
 TABS = (("connections", "Connections", ("layer",)), ("stack", "Receptive field", ("stack",)),
@@ -71,14 +72,7 @@ class ConnectivityPanel(Panel):
         for key, label, _groups in TABS:
             self.tabs.addTab(pages[key], label)
         self.tabs.setStyleSheet("QTabBar::tab { font-size: 13pt; padding: 6px 14px; }")
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(scroll)
-        split.addWidget(self.tabs)
-        split.setStretchFactor(1, 1)
-        split.setSizes([290, 1200])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        side_by_side(self, (scroll, self.tabs), (290, 1200))
 
     def _on_tab_changed(self, index: int) -> None:
         self.controls.show_groups(TABS[index][2])

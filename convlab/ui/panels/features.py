@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QSplitter
+from PySide6.QtWidgets import QFileDialog, QSplitter
 
 from convlab.engine.activation import activate, is_signed_activation
 from convlab.engine.banks import make_bank
@@ -22,7 +22,7 @@ from convlab.ui.panels.features_lesson import apply_features_lesson_state, featu
 from convlab.ui.widgets.feature_grid import FeatureGrid
 from convlab.ui.widgets.image_panel import ImagePanel
 from convlab.ui.widgets.product_view import ProductView
-from convlab.ui.widgets.form import control_column
+from convlab.ui.widgets.form import control_column, side_by_side
 
 PROCESS_MAX_SIDE = 640
 EXPLAIN_INTERVAL_S = 0.25  # live frames refresh the sum-of-products view at most 4 times a second
@@ -82,14 +82,7 @@ class FeaturesPanel(Panel):
         middle.addWidget(self.product_view)
         middle.setSizes([320, 320])
         self._ui_scale = 1.0
-        self._split = split = QSplitter(Qt.Horizontal)
-        for w in (scroll, middle, self.grid):
-            split.addWidget(w)
-        split.setStretchFactor(2, 1)
-        split.setSizes([280, 600, 620])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        self._split = side_by_side(self, (scroll, middle, self.grid), (280, 600, 620))
 
     def set_ui_scale(self, scale: float) -> None:
         """Presentation: the input and the products get 45% of the width next to the controls and

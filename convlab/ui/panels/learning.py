@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from convlab.engine.block import shrink_to
 from convlab.io.kernel_files import KernelFileError, kernel_file_filter, load_bank, save_bank
@@ -20,7 +20,7 @@ from convlab.ui.panels.learning_lesson import apply_learning_lesson_state, learn
 from convlab.ui.panels.learning_tasks import BANK_LIMIT, LearnedKernels, OnlineSession, learn_task, online_update
 from convlab.ui.panels.learning_views import KernelMontage, PatchSamples
 from convlab.ui.runner import TaskRunner
-from convlab.ui.widgets.form import control_column
+from convlab.ui.widgets.form import control_column, side_by_side
 
 COLLECT_EVERY_S = 0.5
 MAX_COLLECTED = 30
@@ -76,14 +76,7 @@ class LearningPanel(Panel):
         self.tabs = QTabWidget()
         self.tabs.addTab(kernels_tab, "Learned kernels")
         self.tabs.addTab(self.comparison, "What are the features worth?")
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.scroll)
-        split.addWidget(self.tabs)
-        split.setStretchFactor(1, 1)
-        split.setSizes([360, 1140])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        side_by_side(self, (self.scroll, self.tabs), (360, 1140))
 
     def _connect(self) -> None:
         c = self.controls

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QSplitter, QVBoxLayout, QWidget
 
 from convlab.engine.signals import spaceship_track
 from convlab.engine.smoothing import (commute, error_vs_width, estimate_times, flip_and_slide, kernel_from_weights,
@@ -19,7 +19,7 @@ from convlab.ui.panels.smoothing_lesson import apply_smoothing_lesson_state, smo
 from convlab.ui.panels.smoothing_plots import (CommutePlot, ErrorPlot, SlideView, TrackPlot, summary_label,
                                                summary_text)
 from convlab.ui.widgets.kernel_draw import KernelDraw, stretch
-from convlab.ui.widgets.form import control_column
+from convlab.ui.widgets.form import control_column, side_by_side
 
 SWEEP_WIDTHS = np.unique(np.concatenate([np.arange(1, 21), np.arange(21, MAX_WIDTH + 1, 4)]))
 TICKS_PER_SECOND = 30
@@ -153,14 +153,7 @@ class SmoothingPanel(Panel):
         column.setContentsMargins(4, 2, 2, 2)
         column.addWidget(self.summary)
         column.addWidget(plots, 1)
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(scroll)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([330, 1170])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        side_by_side(self, (scroll, right), (330, 1170))
 
     def _connect(self) -> None:
         c = self.controls

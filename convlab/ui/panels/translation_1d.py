@@ -5,15 +5,15 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from convlab.engine.pooling import pool1d
 from convlab.engine.shift import translate1d
 from convlab.ui.panels.translation_1d_scene import FittingView, PoolingFigureScene, format_value, pool_windows_1d
 from convlab.ui.panels.translation_tiles import big_font, error_label, show_error
-from convlab.ui.widgets.form import control_column, spin
+from convlab.ui.widgets.form import control_column, side_by_side, spin
 
 MAX_UNITS = 12
 
@@ -104,14 +104,7 @@ class PoolingFigure(QWidget):
             column.addWidget(widget)
         column.addStretch(1)
         scroll = control_column(controls, 400)
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(scroll)
-        split.addWidget(self.view)
-        split.setStretchFactor(1, 1)
-        split.setSizes([340, 1160])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        side_by_side(self, (scroll, self.view), (340, 1160))
 
     def _connect(self) -> None:
         self.values_edit.editingFinished.connect(self._on_edited)

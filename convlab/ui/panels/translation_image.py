@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
+from PySide6.QtWidgets import QWidget
 
 from convlab.engine.block import prepare_input, shrink_to
 from convlab.engine.conv import correlate2d
@@ -17,7 +17,7 @@ from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.translation_image_controls import MAX_SHIFT, ShiftControls
 from convlab.ui.panels.translation_image_views import ImageModeViews
 from convlab.ui.panels.translation_tiles import show_error
-from convlab.ui.widgets.form import control_column
+from convlab.ui.widgets.form import control_column, side_by_side
 
 PROCESS_MAX_SIDE = 256
 CURVE_STRIDES = (1, 2, 4)
@@ -132,14 +132,7 @@ class ImageMode(QWidget):
 
     def _layout(self) -> None:
         scroll = control_column(self.controls, 400)
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(scroll)
-        split.addWidget(self.views)
-        split.setStretchFactor(1, 1)
-        split.setSizes([340, 1160])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        side_by_side(self, (scroll, self.views), (340, 1160))
 
     def _connect(self) -> None:
         self.controls.params_changed.connect(self._schedule)

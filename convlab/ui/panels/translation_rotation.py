@@ -16,7 +16,7 @@ from convlab.engine.rotation_invariance import (bar_image, orientation_pooling, 
 from convlab.ui.panels.translation_image import gray_kernel
 from convlab.ui.panels.translation_tiles import (DIVERGING_LUT, GRAY_LUT, ImageTile, big_font, legend_row,
                                                  style_plot, symmetric_range)
-from convlab.ui.widgets.form import control_column
+from convlab.ui.widgets.form import control_column, side_by_side
 
 BUILT_IN_KERNEL = "Gabor bar detector 11×11"
 INPUTS = ("bar",) + tuple(f"digit {d}" for d in range(10))
@@ -115,14 +115,7 @@ class RotationMode(QWidget):
         right.addWidget(self.graphics)
         right.addWidget(self.plot_widget)
         right.setSizes([520, 340])
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(scroll)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([340, 1160])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        side_by_side(self, (scroll, right), (340, 1160))
 
     def _on_bank_changed(self) -> None:
         current = self.kernel_box.currentData()

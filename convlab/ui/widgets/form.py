@@ -63,3 +63,20 @@ def control_column(controls, max_width: int | None = None):
     width = controls.sizeHint().width() + 24
     scroll.setMinimumWidth(width if max_width is None else min(width, max_width))
     return scroll
+
+
+def side_by_side(owner, widgets, sizes):
+    """Fill ``owner`` with one horizontal splitter of ``widgets`` (left to right, usually the
+    control column first) at initial widths ``sizes``; the last widget takes any extra width."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHBoxLayout, QSplitter
+
+    split = QSplitter(Qt.Orientation.Horizontal)
+    for widget in widgets:
+        split.addWidget(widget)
+    split.setStretchFactor(len(widgets) - 1, 1)
+    split.setSizes(list(sizes))
+    layout = QHBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(split)
+    return split
