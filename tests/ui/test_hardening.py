@@ -7,11 +7,11 @@ import time
 import numpy as np
 import pytest
 from hardening_corpus import bad_datasets, bad_images, bad_kernel_files, bad_signals, odd_images
+from window_helpers import make_window
 
 from convlab.io.datasets import DatasetError, load_npz_images
 from convlab.io.kernel_files import KernelFileError, load_bank
 from convlab.io.signal_files import SignalReadError, read_signal
-from convlab.ui.main_window import MainWindow
 from convlab.ui.panels.features_controls import BankRequest
 from convlab.ui.state import MAX_ABS_WEIGHT
 
@@ -35,13 +35,7 @@ def no_traceback(capfd):
 
 @pytest.fixture
 def window(qtbot, no_traceback):
-    w = MainWindow(settings=None, synchronous=True)
-    qtbot.addWidget(w)
-    w.resize(1400, 850)
-    w.show()
-    w.open_spec("sample:checkerboard")
-    qtbot.waitUntil(lambda: w.current_panel().frames_displayed() >= 1, timeout=10000)
-    return w
+    return make_window(qtbot, "sample:checkerboard")
 
 
 def _panel(window, key):

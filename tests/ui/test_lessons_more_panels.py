@@ -13,10 +13,11 @@ from PIL import Image
 from convlab.io.lessons import Lesson, LessonBank, load_lesson
 from convlab.ui.lesson_menu import shipped_lessons
 from convlab.ui.lesson_state import apply_lesson
-from convlab.ui.main_window import MainWindow
 from convlab.ui.panels.learning_tasks import LearnParams
 from convlab.ui.panels.translation_image_controls import ShiftParams
 from convlab.ui.panels.translation_lesson import ROTATION_DEFAULTS
+
+from window_helpers import make_window, panel, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = dict(count=2000, k=12, size=6, max_iter=20)
@@ -24,20 +25,7 @@ SMALL = dict(count=2000, k=12, size=6, max_iter=20)
 
 @pytest.fixture
 def window(qtbot):
-    window = MainWindow(settings=None, synchronous=True)
-    qtbot.addWidget(window)
-    window.resize(1400, 850)
-    window.show()
-    return window
-
-
-def settle(qtbot):
-    """Let the zero-delay timers (coalesced recomputations, scheduled learning) run."""
-    qtbot.wait(30)
-
-
-def panel(window, key):
-    return next(p for p in window.panels if p.key == key)
+    return make_window(qtbot)
 
 
 def as_json(state):

@@ -1,40 +1,17 @@
 """Lesson state through a real MainWindow: whole-state round trips and every panel's settings both ways
 (shipped lessons and bad files: test_lessons_ui_files.py)."""
-import json
 
 import numpy as np
 import pytest
 
-from convlab.io.lessons import lesson_document, load_lesson
-from convlab.ui.lesson_state import gather_lesson
-from convlab.ui.main_window import MainWindow
+from convlab.io.lessons import load_lesson
 
-
-def make_window(qtbot):
-    window = MainWindow(settings=None, synchronous=True)
-    qtbot.addWidget(window)
-    window.resize(1400, 850)
-    window.show()
-    return window
+from window_helpers import make_window, panel, settle, state
 
 
 @pytest.fixture
 def window(qtbot):
     return make_window(qtbot)
-
-
-def settle(qtbot):
-    """Let the zero-delay timers (coalesced recomputations, source polls) run."""
-    qtbot.wait(30)
-
-
-def panel(window, key):
-    return next(p for p in window.panels if p.key == key)
-
-
-def state(window) -> dict:
-    """The whole state as the JSON document a lesson file would hold."""
-    return json.loads(json.dumps(lesson_document(gather_lesson(window))))
 
 
 def customise(window, qtbot):

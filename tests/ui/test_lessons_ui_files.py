@@ -11,39 +11,17 @@ import pytest
 from PIL import Image
 
 from convlab.engine.banks import make_bank
-from convlab.io.lessons import Lesson, LessonBank, lesson_document, lesson_text, load_lesson, save_lesson
+from convlab.io.lessons import Lesson, LessonBank, lesson_text, load_lesson, save_lesson
 from convlab.ui.lesson_menu import shipped_lessons
-from convlab.ui.lesson_state import gather_lesson
-from convlab.ui.main_window import MainWindow
+
+from window_helpers import make_window, panel, settle, state
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def make_window(qtbot):
-    window = MainWindow(settings=None, synchronous=True)
-    qtbot.addWidget(window)
-    window.resize(1400, 850)
-    window.show()
-    return window
 
 
 @pytest.fixture
 def window(qtbot):
     return make_window(qtbot)
-
-
-def settle(qtbot):
-    """Let the zero-delay timers (coalesced recomputations, source polls) run."""
-    qtbot.wait(30)
-
-
-def panel(window, key):
-    return next(p for p in window.panels if p.key == key)
-
-
-def state(window) -> dict:
-    """The whole state as the JSON document a lesson file would hold."""
-    return json.loads(json.dumps(lesson_document(gather_lesson(window))))
 
 
 def customise(window, qtbot):

@@ -8,21 +8,14 @@ from convlab.ui.main_window import MainWindow
 from convlab.ui.presentation import PRESENTATION_LINE_BOOST, control_columns
 from convlab.ui.ui_scale import apply_ui_scale, base_font_points
 
+from window_helpers import make_window, panel
+
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow(settings=None, synchronous=True)
-    qtbot.addWidget(w)
-    w.resize(1400, 850)
-    w.show()
-    w.open_spec("sample:checkerboard")
-    qtbot.waitUntil(lambda: w.current_panel().frames_displayed() >= 1, timeout=10000)
+    w = make_window(qtbot, "sample:checkerboard")
     yield w
     w.presentation.set_ui_scale(1.0)
-
-
-def _panel(window, key):
-    return next(p for p in window.panels if p.key == key)
 
 
 def _first_curve_with_pen(panel):
@@ -68,8 +61,8 @@ def test_full_screen_alone(window):
 def test_font_scale_round_trips_on_fonts_sheets_lines_and_axes(window, qtbot):
     app = QApplication.instance()
     base = base_font_points()
-    editor = _panel(window, "editor")
-    smoothing = _panel(window, "smoothing")
+    editor = panel(window, "editor")
+    smoothing = panel(window, "smoothing")
     window.show_panel("smoothing")
     curve = _first_curve_with_pen(smoothing)
     axis = smoothing.findChildren(pg.PlotWidget)[0].getPlotItem().getAxis("bottom")
@@ -112,7 +105,7 @@ def test_scale_menu_steps_and_bad_values(window):
 
 def test_a_pen_the_panel_changes_later_becomes_the_new_base(window):
     window.show_panel("smoothing")
-    curve = _first_curve_with_pen(_panel(window, "smoothing"))
+    curve = _first_curve_with_pen(panel(window, "smoothing"))
     window.presentation.set_ui_scale(2.0)
     curve.setPen(pg.mkPen("#123456", width=3))
     apply_ui_scale(window.current_panel(), 2.0)
@@ -174,22 +167,22 @@ def test_the_scale_is_remembered(qtbot, tmp_path):
 
 
 def test_feature_maps_panel_gives_the_products_room_and_big_numbers(window, qtbot):
-    panel = _panel(window, "features")
+    features = panel(window, "features")
     window.show_panel("features")
-    qtbot.waitUntil(lambda: panel.product_view.cell_texts("kernel") != [], timeout=10000)
-    grid = panel.product_view._grids["products"]
+    qtbot.waitUntil(lambda: features.product_view.cell_texts("kernel") != [], timeout=10000)
+    grid = features.product_view._grids["products"]
     normal_points = grid.item(0, 0).font().pointSizeF()
-    normal_height = panel.product_view.height()
+    normal_height = features.product_view.height()
     window.presentation.set_ui_scale(1.5)
     QApplication.processEvents()
-    _, middle, maps = panel._split.sizes()
+    _, middle, maps = features._split.sizes()
     assert middle / (middle + maps) == pytest.approx(0.45, abs=0.02)
-    top, bottom = panel._middle.sizes()
+    top, bottom = features._middle.sizes()
     assert bottom / (top + bottom) == pytest.approx(0.6, abs=0.02)
-    assert panel.product_view.height() > normal_height
+    assert features.product_view.height() > normal_height
     assert grid.item(0, 0).font().pointSizeF() >= normal_points * 1.5 * 0.6
     window.presentation.set_ui_scale(1.0)
     QApplication.processEvents()
-    top, bottom = panel._middle.sizes()
+    top, bottom = features._middle.sizes()
     assert bottom / (top + bottom) == pytest.approx(0.5, abs=0.02)
     assert grid.item(0, 0).font().pointSizeF() == pytest.approx(normal_points)
