@@ -8,6 +8,10 @@ import time
 from convlab.ui.panels import PANEL_KEYS
 
 SETTLE_S = 0.8  # --screenshot: time given to the window after the wanted frames were displayed
+# Qt Multimedia reports every optional library it probes for (PipeWire, VA-API) and the FFmpeg
+# version on start-up: harmless on any machine, but it reads like an error to a user. Real warnings
+# of the FFmpeg back end still show; QT_LOGGING_RULES set by the user overrides these rules.
+QUIET_QT_RULES = "qt.multimedia.symbolsresolver=false\nqt.multimedia.ffmpeg.info=false"
 
 
 
@@ -109,8 +113,10 @@ def main(argv=None) -> int:
     from convlab.ui.allocator import tune_allocator
 
     tune_allocator()
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QLoggingCategory, QSettings
     from PySide6.QtWidgets import QApplication
+
+    QLoggingCategory.setFilterRules(QUIET_QT_RULES)
 
     import pyqtgraph as pg
 

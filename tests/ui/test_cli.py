@@ -11,8 +11,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_main(*args, timeout=120):
+def run_main(*args, timeout=120, unset=()):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for name in unset:
+        env.pop(name, None)
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=ROOT, stdin=subprocess.DEVNULL)
 
@@ -68,3 +70,13 @@ def test_bad_source_exits_with_a_clear_message(tmp_path, content):
     assert out.returncode == 2
     assert "broken.png" in out.stderr and "Traceback" not in out.stderr
     assert not shot.exists()
+
+
+def test_start_up_without_a_source_prints_no_qt_multimedia_chatter(tmp_path):
+    """Probing for a camera loads Qt Multimedia, which lists every optional library it misses
+    (PipeWire, VA-API) and its FFmpeg version: convlab silences those, so a user sees only its own line."""
+    shot = tmp_path / "start.png"
+    out = run_main("--no-settings", "--screenshot", str(shot), unset=["QT_LOGGING_RULES"])  # the test's own rules
+    assert out.returncode == 0, out.stderr
+    assert "symbolsresolver" not in out.stderr and "FFmpeg version" not in out.stderr, out.stderr
+    assert_real_screenshot(shot)
