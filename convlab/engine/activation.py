@@ -14,7 +14,6 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from scipy import special
 
 __all__ = ["ACTIVATIONS", "activate", "is_signed_activation"]
 
@@ -114,6 +113,8 @@ def activate(x, name, *, negative_slope=0.01, out=None):
 
 def _sigmoid(x, out):
     """Overflow-free logistic function; float16 is computed in float32 (scipy has no half loop)."""
+    from scipy import special  # here, not at import: convlab.engine stays quick to import
+
     if x.dtype in (np.float32, np.float64, np.longdouble):
         return special.expit(x, out=out)
     result = special.expit(x.astype(np.float32)).astype(x.dtype)

@@ -22,9 +22,6 @@ import time
 from dataclasses import dataclass, fields
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits  # installed with (and used by) scikit-learn
 
 from ._checks import check_choice, check_int, check_positive_int
@@ -157,6 +154,8 @@ def split_indices(labels, test_fraction=0.25, seed=0):
     >>> len(train), len(test), sorted(np.asarray([0, 0, 0, 0, 1, 1, 1, 1])[test].tolist())
     (4, 4, [0, 0, 1, 1])
     """
+    from sklearn.model_selection import train_test_split  # loads on first use: a quick start-up
+
     indices = np.arange(len(labels))
     train, test = train_test_split(indices, test_size=test_fraction, random_state=seed, stratify=labels)
     return np.sort(train), np.sort(test)
@@ -198,6 +197,9 @@ def _learn_bank(name, images, train, settings, progress, index):
 
 def _train_and_score(features, labels, train, test):
     """Standardise, fit logistic regression on `train`, return accuracy on `test`."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
     scaler = StandardScaler().fit(features[train])
     model = LogisticRegression(max_iter=2000).fit(scaler.transform(features[train]), labels[train])
     return float(model.score(scaler.transform(features[test]), labels[test]))

@@ -23,7 +23,8 @@ import math
 import numbers
 
 import numpy as np
-from scipy import signal
+
+from .conv import convolve2d
 
 __all__ = [
     "PRESET_NAMES", "GABOR_PRESET_DEGREES", "DEFAULT_BANK_NAMES", "DISTRIBUTIONS", "preset_kernel",
@@ -103,7 +104,7 @@ def _gaussian(size, sigma=None):
 def _laplacian(size):
     four_neighbour = np.array([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
     blur = _binomial(size - 2)
-    kernel = signal.convolve2d(four_neighbour, np.outer(blur, blur))
+    kernel = convolve2d(four_neighbour, np.outer(blur, blur), mode="full")
     return _scaled(kernel, 4.0)
 
 

@@ -24,8 +24,6 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
-import sklearn
-from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
 
 from ._checks import check_choice, check_int, check_positive_int, check_real
 
@@ -121,6 +119,8 @@ def _seed_centres(x, k, seed, init_size):
     n = x.shape[0]
     size = n if init_size is None else min(n, max(check_positive_int("init_size", init_size), k))
     subset = x if size == n else x[np.random.default_rng(seed).choice(n, size, replace=False)]
+    from sklearn.cluster import kmeans_plusplus  # scikit-learn loads on first use: a quick start-up
+
     centres, _ = kmeans_plusplus(subset, k, random_state=seed)
     return np.ascontiguousarray(centres, np.float32)
 
@@ -137,6 +137,9 @@ def _next_chunk(chunk, elapsed, done_in_chunk):
 
 def _lloyd(x, k, centres, options, callback):
     """Lloyd iterations in chunks of KMeans(init=centres, n_init=1).fit."""
+    import sklearn
+    from sklearn.cluster import KMeans
+
     max_iter, tol, seed = options["max_iter"], options["tol"], options["seed"]
     done, step = 0, 0
     chunk = 2 if callback is not None else max_iter  # without a callback: one plain scikit-learn run
@@ -163,6 +166,9 @@ def _lloyd(x, k, centres, options, callback):
 
 def _minibatch(x, k, centres, options, callback):
     """MiniBatchKMeans.partial_fit on random batches, stopping as scikit-learn's fit does."""
+    import sklearn
+    from sklearn.cluster import MiniBatchKMeans
+
     n, batch = x.shape[0], min(options["batch_size"], x.shape[0])
     rng = np.random.default_rng(options["seed"])
     model = MiniBatchKMeans(k, init=centres, n_init=1, batch_size=batch, random_state=options["seed"],
@@ -286,6 +292,9 @@ class OnlineKMeans:
         Returns a `Clustering` whose sizes count every patch seen so far (each assigned to its
         centroid at the time it was seen).
         """
+        import sklearn
+        from sklearn.cluster import MiniBatchKMeans, kmeans_plusplus
+
         x = np.ascontiguousarray(patches, np.float32)
         if x.ndim != 2 or x.shape[0] == 0 or not np.isfinite(x).all():
             raise ValueError(f"patches must be a finite, non-empty (N, D) array; got shape {x.shape}")

@@ -1,10 +1,11 @@
 """The built-in samples offered on first start: two real photos and the synthetic scenes."""
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import load_sample_image
 
 from convlab.sources.base import FrameSource
 from convlab.sources.still import ImageSource
@@ -13,9 +14,31 @@ from convlab.sources.synthetic import MovingShapesSource, checkerboard_scene, ed
 __all__ = ["DEFAULT_SAMPLE", "SAMPLE_NAMES", "open_sample"]
 
 
+def _bundled_photo(file_name: str) -> np.ndarray | None:
+    """The JPEG from scikit-learn's package folder, found without importing scikit-learn
+    (``sklearn.datasets`` takes ~0.9 s to import, most of convlab's start-up); None if absent."""
+    spec = importlib.util.find_spec("sklearn")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(folder) / "datasets" / "images" / file_name
+        if path.is_file():
+            from PIL import Image
+
+            with Image.open(path) as image:
+                return np.asarray(image.convert("RGB"))
+    return None
+
+
 def _photo(file_name: str) -> Callable[[], np.ndarray]:
-    # scikit-learn ships these 427x640 RGB JPEGs inside the package: no download.
-    return lambda: load_sample_image(file_name)
+    """Loader of one of the 427x640 RGB JPEGs scikit-learn ships inside its package (no download)."""
+    def load() -> np.ndarray:
+        image = _bundled_photo(file_name)
+        if image is None:  # another package layout: scikit-learn's own loader knows where it is
+            from sklearn.datasets import load_sample_image
+
+            image = load_sample_image(file_name)
+        return image
+
+    return load
 
 
 _STILLS: dict[str, Callable[[], np.ndarray]] = {
