@@ -168,6 +168,10 @@ class MainWindow(QMainWindow):
         self._display_times.append(time.perf_counter())
 
     def _update_fps(self) -> None:
+        source = self.sources.source
+        if source is not None and not source.live:  # a still: "0 fps" would read like a stall
+            self._status["fps"].setText("still image")
+            return
         now = time.perf_counter()
         recent = [t for t in self._display_times if now - t <= 1.0]
         self._status["fps"].setText(f"{len(recent)} fps displayed")

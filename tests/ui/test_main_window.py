@@ -43,7 +43,16 @@ def test_starts_on_a_real_photo_without_camera_and_renders(window, qtbot):
     pixels = _image_stats(window.grab().toImage())
     assert pixels.std() > 20, "the window looks blank"
     assert (pixels.sum(axis=2) < 150).mean() > 0.001, "no dark pixels: text did not render"
-    assert "fps" in window._status["fps"].text() or window._status["fps"].text() == ""
+    window._update_fps()
+    assert window._status["fps"].text() == "still image"  # not "0 fps displayed", which reads like a stall
+
+
+def test_status_bar_counts_displayed_frames_of_a_moving_source(window, qtbot):
+    window.open_spec("sample:moving shapes")
+    qtbot.waitUntil(lambda: _shown(window) >= 3, timeout=10000)
+    window._update_fps()
+    text = window._status["fps"].text()
+    assert text.endswith(" fps displayed") and int(text.split()[0]) >= 1, text
 
 
 def test_feature_maps_equal_the_engine_on_the_shown_frame(window, qtbot):
