@@ -2,6 +2,7 @@
 import time
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
@@ -192,6 +193,11 @@ def test_save_and_load_kernels_in_the_editor_format(panel, tmp_path):
 def test_comparison_rows_appear_in_the_table(panel, tmp_path, qtbot):
     from sklearn.datasets import load_digits
 
+    view = panel.comparison  # before any run: a note on what to do, not empty axes
+    assert "Run comparison" in view.empty_note(view.accuracy_plot)
+    assert "after a comparison" in view.empty_note(view.time_plot)
+    assert not view.accuracy_plot.getPlotItem().getAxis("bottom").isVisible()
+
     digits = load_digits()
     np.savez(tmp_path / "d.npz", images=digits.images[:300], labels=digits.target[:300])
     assert panel.compare.open_dataset(tmp_path / "d.npz")
@@ -205,6 +211,9 @@ def test_comparison_rows_appear_in_the_table(panel, tmp_path, qtbot):
     assert [table.item(i, 3).text() for i in range(4)] == [f"{100 * r.accuracy:.2f}%" for r in rows]
     assert panel.comparison.bar_heights() == [100 * r.accuracy for r in rows]
     assert table.item(1, 1).text() == "6" and "Done: 4 feature sets" in panel.compare_controls.status_label.text()
+    assert view.empty_note(view.accuracy_plot) == "" and view.accuracy_plot.getPlotItem().getAxis("bottom").isVisible()
+    assert not any(isinstance(item, pg.TextItem) and "Run comparison" in item.toPlainText()
+                   for item in view.accuracy_plot.items())
 
 
 def test_comparison_controls_bind_both_ways(panel):
