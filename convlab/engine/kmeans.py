@@ -116,11 +116,11 @@ def _check_data(patches, k):
 
 def _seed_centres(x, k, seed, init_size):
     """k-means++ centres chosen on a random subset of `init_size` patches."""
+    from sklearn.cluster import kmeans_plusplus  # scikit-learn loads on first use: a quick start-up
+
     n = x.shape[0]
     size = n if init_size is None else min(n, max(check_positive_int("init_size", init_size), k))
     subset = x if size == n else x[np.random.default_rng(seed).choice(n, size, replace=False)]
-    from sklearn.cluster import kmeans_plusplus  # scikit-learn loads on first use: a quick start-up
-
     centres, _ = kmeans_plusplus(subset, k, random_state=seed)
     return np.ascontiguousarray(centres, np.float32)
 
