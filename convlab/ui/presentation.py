@@ -6,8 +6,8 @@ sheets, plot lines, markers, axis text), then emits ``ui_scale_changed(float)`` 
 ``panel.set_ui_scale(scale)`` on panels that define it. The current panel is re-scaled when it is shown
 and every second while the scale is not 1 (items a panel creates later are caught up).
 
-F5 toggles presentation mode (full screen, the presentation scale, lines x1.5, the left control column of
-each panel hidden); F11 full screen only; F6 shows or hides the control column; Ctrl++ / Ctrl+- / Ctrl+0
+F5 toggles presentation mode (full screen, a scale that fits the screen's height, lines x1.5, the left
+control column of each panel hidden); F11 full screen only; F6 shows or hides the control column; Ctrl++ / Ctrl+- / Ctrl+0
 change the scale; PageDown / PageUp step through the current panel's presets.
 """
 from __future__ import annotations
@@ -22,7 +22,8 @@ from convlab.ui.ui_scale import apply_ui_scale, base_font_points, checked_scale,
 
 MIN_SCALE, MAX_SCALE = 1.0, 3.0
 SCALE_CHOICES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
-PRESENTATION_SCALE = 1.5
+PRESENTATION_SCALE = 1.5   # on a 1080-pixel-high screen; other screens scale it by their height
+REFERENCE_HEIGHT = 1080
 PRESENTATION_LINE_BOOST = 1.5
 REFRESH_MS = 1000
 
@@ -30,6 +31,15 @@ REFRESH_MS = 1000
 def check_scale(scale) -> float:
     """``scale`` as a float in 1.0..3.0, else ValueError naming it."""
     return checked_scale(scale, MIN_SCALE, MAX_SCALE)
+
+
+def presentation_scale_for(height: int) -> float:
+    """The presentation scale for a screen `height` logical pixels high: the largest SCALE_CHOICES step
+    not above PRESENTATION_SCALE * height / 1080, at least 1.0. The text then takes the same share of
+    the screen on any projector: 1.0 at 720 or 800 lines (where 1.5 squeezed the panels' plots and
+    diagrams to slivers), 1.25 at 900, 1.5 at 1080, 2.0 at 1440, 3.0 at 2160."""
+    target = PRESENTATION_SCALE * height / REFERENCE_HEIGHT
+    return max((s for s in SCALE_CHOICES if s <= target + 1e-9), default=MIN_SCALE)
 
 
 def control_columns(panel) -> list:
@@ -73,7 +83,6 @@ class PresentationController(QObject):
         super().__init__(window)
         self.window = window
         self._scale = 1.0
-        self.presentation_scale = PRESENTATION_SCALE
         self.presenting = False
         self.controls_visible = True
         self._before: tuple | None = None
@@ -94,6 +103,11 @@ class PresentationController(QObject):
     def ui_scale(self) -> float:
         """The current UI scale (1.0 .. 3.0)."""
         return self._scale
+
+    def presentation_scale(self) -> float:
+        """The scale F5 switches to on the window's screen (see `presentation_scale_for`)."""
+        screen = self.window.screen()
+        return presentation_scale_for(screen.geometry().height() if screen is not None else REFERENCE_HEIGHT)
 
     def line_scale(self) -> float:
         """Plot lines and markers: the UI scale, x1.5 more while presenting."""
@@ -126,6 +140,11 @@ class PresentationController(QObject):
 
     def _apply(self, root) -> None:
         apply_ui_scale(root, self._scale, self.line_scale())
+        self._layout_panels()
+
+    def _layout_panels(self) -> None:
+        """Panels with a layout of their own for presenting (`set_ui_scale`) re-check it: after a scale
+        change, and after their control column was shown or hidden."""
         for panel in self.window.panels:
             if hasattr(panel, "set_ui_scale"):
                 panel.set_ui_scale(self._scale)
@@ -173,7 +192,7 @@ class PresentationController(QObject):
             self.presenting = True
             self.set_full_screen(True)
             self.set_controls_visible(False)
-            self.set_ui_scale(max(self._scale, self.presentation_scale))
+            self.set_ui_scale(max(self._scale, self.presentation_scale()))
         else:
             scale, full_screen, controls = self._before or (1.0, False, True)
             self.presenting = False
@@ -195,6 +214,7 @@ class PresentationController(QObject):
         self.controls_visible = bool(visible)
         for panel in self.window.panels:
             self._show_columns(panel, self.controls_visible)
+        self._layout_panels()
         self._actions["controls"].setChecked(self.controls_visible)
 
     @staticmethod

@@ -5,7 +5,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from convlab.ui.main_window import MainWindow
-from convlab.ui.presentation import PRESENTATION_LINE_BOOST, control_columns
+from convlab.ui.presentation import PRESENTATION_LINE_BOOST, control_columns, presentation_scale_for
 from convlab.ui.ui_scale import apply_ui_scale, base_font_points
 
 from window_helpers import make_window, panel
@@ -33,7 +33,8 @@ def test_f5_enters_and_leaves_presentation_restoring_everything(window, qtbot):
     assert signal.args == [True]
     assert p.presenting and p.is_full_screen()
     assert window.windowState() & Qt.WindowState.WindowFullScreen
-    assert p.ui_scale() == p.presentation_scale and p.line_scale() == p.presentation_scale * PRESENTATION_LINE_BOOST
+    scale = p.presentation_scale()
+    assert p.ui_scale() == scale and p.line_scale() == scale * PRESENTATION_LINE_BOOST
     assert not any(c.isVisible() for panel in window.panels for c in control_columns(panel))
     assert "Presentation mode" in window.source_bar.banner.text()
     p.action("leave").trigger()  # Esc
@@ -186,3 +187,37 @@ def test_feature_maps_panel_gives_the_products_room_and_big_numbers(window, qtbo
     top, bottom = features._middle.sizes()
     assert bottom / (top + bottom) == pytest.approx(0.5, abs=0.02)
     assert grid.item(0, 0).font().pointSizeF() == pytest.approx(normal_points)
+
+
+@pytest.mark.parametrize("height, scale", [(600, 1.0), (720, 1.0), (800, 1.0), (900, 1.25), (1080, 1.5),
+                                           (1200, 1.5), (1440, 2.0), (1600, 2.0), (2160, 3.0), (2880, 3.0)])
+def test_the_presentation_scale_follows_the_screen_height(height, scale):
+    # 1.5 at 1080 lines, in proportion elsewhere, snapped down to a menu step: at 720 lines 1.5
+    # squeezed the connectivity diagrams to 60-pixel slivers
+    assert presentation_scale_for(height) == scale
+
+
+def test_f5_picks_the_scale_of_the_window_s_screen(window):
+    p = window.presentation
+    p.set_presenting(True)
+    assert p.ui_scale() == presentation_scale_for(window.screen().geometry().height())
+    p.set_presenting(False)
+    p.set_ui_scale(1.25)
+    p.set_presenting(True)  # a larger scale chosen before is kept
+    assert p.ui_scale() == max(1.25, presentation_scale_for(window.screen().geometry().height()))
+    p.set_presenting(False)
+    assert p.ui_scale() == 1.25
+
+
+def test_feature_maps_panel_gives_the_products_room_when_controls_hide_even_at_scale_1(window):
+    features = panel(window, "features")
+    window.show_panel("features")
+    QApplication.processEvents()
+    window.presentation.set_controls_visible(False)  # F6, or F5 on a 720-line projector (scale 1.0)
+    QApplication.processEvents()
+    top, bottom = features._middle.sizes()
+    assert bottom / (top + bottom) == pytest.approx(0.6, abs=0.02)
+    window.presentation.set_controls_visible(True)
+    QApplication.processEvents()
+    top, bottom = features._middle.sizes()
+    assert bottom / (top + bottom) == pytest.approx(0.5, abs=0.02)

@@ -390,3 +390,20 @@ def test_product_numbers_follow_the_ui_scale_and_stay_inside_the_width(qtbot):
         QApplication.processEvents()
     assert _grid_extents(view)["patch"][1] == pytest.approx(normal, abs=0.15)
     assert view.arrangement() == "row"
+
+
+def test_product_view_shrinks_to_the_height_too_instead_of_hiding_the_products_below(qtbot):
+    """A wide but low view (a 720-line projector): 5x5 grids at full size fit the width only in two
+    rows, which would need scrolling, so the numbers shrink until patch x kernel = products fit
+    without a scroll bar."""
+    view = ProductView()
+    _settle(qtbot, view, size=(980, 380))
+    rng = np.random.default_rng(0)
+    patch, kernel = rng.random((5, 5)), rng.normal(size=(5, 5))
+    view.show_products(patch, kernel, patch * kernel, 0.0, "")
+    for _ in range(3):
+        QApplication.processEvents()
+    assert view.arrangement() in ("row", "two rows") and 0.6 <= view.shrink() < 1.0
+    assert view._table.sizeHint().height() <= view._scroll.viewport().height()
+    assert not view._scroll.verticalScrollBar().isVisible()
+    assert max(right for right, _ in _grid_extents(view).values()) <= view._scroll.viewport().width()

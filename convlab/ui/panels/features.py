@@ -81,25 +81,42 @@ class FeaturesPanel(Panel):
         middle.addWidget(self.input_view)
         middle.addWidget(self.product_view)
         middle.setSizes([320, 320])
-        self._ui_scale = 1.0
+        self._ui_scale = (1.0, False)  # (scale, presentation layout) last laid out
         self._split = side_by_side(self, (scroll, middle, self.grid), (280, 600, 620))
 
     def set_ui_scale(self, scale: float) -> None:
-        """Presentation: the input and the products get 45% of the width next to the controls and
-        the products 60% of that column's height (their numbers and sum are the most text at a
-        large scale); back to the usual split at scale 1."""
-        if scale == self._ui_scale:
+        """Presentation (a scale above 1, or the control column hidden): the input and the products
+        get 45% of the width next to the controls and the products 60% of that column's height
+        (their numbers and sum are the most text); back to the usual split otherwise. Only a change
+        of either, or of the panel's size while presenting, moves the splitters, so a user's own
+        drag stays."""
+        big = scale > 1.0 or self._split.widget(0).isHidden()
+        if (scale, big) == self._ui_scale:
             return
-        self._ui_scale = scale
-        big = scale > 1.0
-        total = sum(self._middle.sizes()) or 640
+        self._ui_scale = (scale, big)
+        self._apply_split()
+
+    def _apply_split(self) -> None:
+        big = self._ui_scale[1]
         share = 0.6 if big else 0.5
+        total = self._middle.height() - self._middle.handleWidth()
+        total = total if total > 0 else sum(self._middle.sizes()) or 640
         self._middle.setSizes([round(total * (1 - share)), round(total * share)])
-        controls, middle, grid = self._split.sizes()
-        width = middle + grid
+        hidden = self._split.widget(0).isHidden()
+        controls = 0 if hidden else self._split.sizes()[0]
+        # the splitter's own width, not the sum of sizes(): right after F6/F5 hid the controls, their
+        # space is not handed out yet and would all go to the map grid
+        width = self._split.width() - controls - self._split.handleWidth() * (1 if hidden else 2)
         if width > 0:
             wide = round(width * (0.45 if big else 600 / 1220))
             self._split.setSizes([controls, wide, width - wide])
+
+    def resizeEvent(self, event) -> None:
+        """While presenting, keep the presentation split when the window grows to full screen (that
+        happens after F5, when the window manager gets to it)."""
+        super().resizeEvent(event)
+        if self._ui_scale[1]:
+            self._apply_split()
 
     def _connect(self) -> None:
         c = self.controls

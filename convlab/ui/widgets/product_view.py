@@ -266,40 +266,76 @@ class ProductView(QWidget):
         return (sum(columns.values()) + self._table.horizontalSpacing() * (len(columns) - 1)
                 + margins.left() + margins.right())
 
+    def _height(self, arrangement: str, wrapped: bool = True) -> int:
+        """Least height of `arrangement`: its rows' tallest items plus spacing (a wrapped title
+        counts two lines when it is wider than its grid)."""
+        rows = {}
+        for widget, (r, _) in zip(self._items, ARRANGEMENTS[arrangement]):
+            grid = widget.findChild(_NumberGrid)
+            if grid is None:
+                least = widget.minimumSizeHint().height()
+            else:
+                title = widget.findChild(QLabel)
+                metrics = title.fontMetrics()
+                lines = 2 if wrapped and metrics.horizontalAdvance(title.text()) > grid.width() else 1
+                least = lines * metrics.lineSpacing() + widget.layout().spacing() + grid.height()
+            rows[r] = max(rows.get(r, 0), least)
+        margins = self._table.contentsMargins()
+        return (sum(rows.values()) + self._table.verticalSpacing() * (len(rows) - 1)
+                + margins.top() + margins.bottom())
+
     def _fit(self) -> None:
-        """The biggest numbers that fit the width: all in a row, else the products under the kernel,
-        else whichever of the two keeps the larger font once shrunk (down to MIN_SHRINK), else
+        """The biggest numbers that fit the view: all in a row, else the products under the kernel,
+        else whichever of the two keeps the larger font once shrunk (down to MIN_SHRINK); when no
+        shrink fits the height too, the same by width alone (the view then scrolls down), else
         stacked at full size."""
         if self._shown is None:
             return
-        available = self._scroll.viewport().width()
+        viewport, bar = self._scroll.viewport(), self._scroll.verticalScrollBar()
+        if self._fit_within(viewport.width(), viewport.height()):
+            return
+        # by width alone the view scrolls down: leave room for the scroll bar that will appear
+        if self._fit_within(viewport.width() - (0 if bar.isVisible() else bar.sizeHint().width()), None):
+            return
+        self._wrap_titles(True)
+        self._render(1.0)
+        self._arrange("stacked")
+
+    def _fit_within(self, width: int, height: int | None) -> bool:
+        """Arrange and render the biggest "row" or "two rows" that fits `width` x `height`
+        (`height` None: any); False if none fits even at MIN_SHRINK."""
+        def excess(arrangement, wrapped):  # how many times too big; <= 1 fits
+            over = self._width(arrangement, wrapped) / max(width, 1)
+            if height is not None:
+                over = max(over, self._height(arrangement, wrapped) / max(height, 1))
+            return over
+
         self._render(1.0)
         for arrangement in ("row", "two rows"):
             for wrapped in (False, True):  # a title wraps only when that makes the row fit
-                if self._width(arrangement, wrapped) <= available:
+                if excess(arrangement, wrapped) <= 1.0:
                     self._wrap_titles(wrapped)
                     self._arrange(arrangement)
-                    return
+                    return True
         self._wrap_titles(True)
         best = None
         for arrangement in ("row", "two rows"):
             shrink = 1.0
             for _ in range(4):  # cell padding and titles do not shrink: converge in a few steps
                 self._render(shrink)
-                width = self._width(arrangement)
-                if width <= available:
+                over = excess(arrangement, True)
+                if over <= 1.0:
                     if best is None or shrink > best[0]:
                         best = (shrink, arrangement)
                     break
-                shrink *= 0.98 * available / width
+                shrink *= 0.98 / over
                 if shrink < MIN_SHRINK:
                     break
         if best is None:
-            self._render(1.0)
-            self._arrange("stacked")
-        else:
-            self._render(best[0])
-            self._arrange(best[1])
+            return False
+        self._render(best[0])
+        self._arrange(best[1])
+        return True
 
     def _wrap_titles(self, wrapped: bool) -> None:
         """Let the grid titles take two lines, or keep each on one."""
