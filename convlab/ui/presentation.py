@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QScrollArea, QSplitter
+from PySide6.QtWidgets import QApplication, QGraphicsView, QMenu, QScrollArea, QSplitter
 
-from convlab.ui.ui_scale import apply_ui_scale, base_font_points, checked_scale, set_application_font_scale
+from convlab.ui.ui_scale import (RESCALE_ON_CHANGE, apply_ui_scale, base_font_points, checked_scale,
+                                 scale_scene, set_application_font_scale)
 
 MIN_SCALE, MAX_SCALE = 1.0, 3.0
 SCALE_CHOICES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
@@ -89,6 +90,12 @@ class PresentationController(QObject):
         base_font_points()
         self._refresh = QTimer(self, interval=REFRESH_MS)
         self._refresh.timeout.connect(self._refresh_current)
+        # A plot that re-sets a title or creates a label gets its base size back; its scene's `changed`
+        # has it scaled again before it is painted (the once-a-second pass would show it small first).
+        self._watched: set[int] = set()
+        self._dirty: dict[int, object] = {}
+        self._rescale = QTimer(self, singleShot=True, interval=0)
+        self._rescale.timeout.connect(self._rescale_dirty)
         window.tabs.currentChanged.connect(self._on_panel_shown)
         window.installEventFilter(self)
         self._build_menu()
@@ -153,6 +160,40 @@ class PresentationController(QObject):
         panel = self.window.current_panel()
         if panel is not None:
             apply_ui_scale(panel, self._scale, self.line_scale())
+            self._watch_scenes(panel)
+
+    def _watch_scenes(self, panel) -> None:
+        """Follow the `changed` signal of every plot scene in `panel` (each connected once)."""
+        for view in panel.findChildren(QGraphicsView):
+            if view.property(RESCALE_ON_CHANGE) is False:
+                continue
+            scene = view.scene()
+            if scene is not None and id(scene) not in self._watched:
+                self._watched.add(id(scene))
+                scene.changed.connect(self._on_scene_changed)
+                scene.destroyed.connect(lambda _=None, key=id(scene): self._forget_scene(key))
+
+    def _forget_scene(self, key: int) -> None:
+        self._watched.discard(key)
+        self._dirty.pop(key, None)
+
+    @Slot(list)
+    def _on_scene_changed(self, _regions) -> None:
+        if self._scale == 1.0 and not self.presenting:
+            return
+        scene = self.sender()
+        if scene is not None:
+            self._dirty[id(scene)] = scene
+            self._rescale.start()
+
+    def _rescale_dirty(self) -> None:
+        """Scale what changed in the scenes marked since the last pass (usually nothing: one walk)."""
+        scenes, self._dirty = list(self._dirty.values()), {}
+        for scene in scenes:
+            try:
+                scale_scene(scene, self._scale, self.line_scale())
+            except RuntimeError:  # the scene was deleted in the meantime
+                pass
 
     def _on_panel_shown(self, _index: int) -> None:
         panel = self.window.current_panel()
@@ -160,6 +201,7 @@ class PresentationController(QObject):
             return
         if self._scale != 1.0 or self.presenting:
             apply_ui_scale(panel, self._scale, self.line_scale())
+            self._watch_scenes(panel)
         self._show_columns(panel, self.controls_visible)
         panel.setFocus(Qt.FocusReason.ShortcutFocusReason)  # so the panel's own keys (Space, N) work at once
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QAbstractGraphicsShapeItem, QApplication, QGraphi
                                QWidget)
 
 BASE_POINTS_PROPERTY = "convlab_base_font_points"
+RESCALE_ON_CHANGE = "convlab_rescale_on_change"  # False on a view: no rescan of its scene on every change
 _FONT_SIZE = re.compile(r"font-size:\s*([0-9]*\.?[0-9]+)\s*pt")
 _KEY_PEN, _KEY_SYMBOL, _KEY_FONT, _KEY_LABEL, _KEY_SIZE = range(0x5CA1E0, 0x5CA1E5)
 
@@ -93,13 +94,18 @@ def apply_ui_scale(root: QWidget, font_scale: float, line_scale: float | None = 
         if isinstance(widget, QGraphicsView) and widget.scene() is not None:
             scenes[id(widget.scene())] = widget.scene()
     for scene in scenes.values():
-        items = scene.items()
-        # Parents from childItems(): calling parentItem() from Python corrupts PySide6's wrappers of items a
-        # scene later deletes (seen as a crash in the next QGraphicsScene.clear()).
-        parents = {id(child): item for item in items for child in item.childItems()}
-        for item in items:
-            changed += _scale_item(item, parents.get(id(item)), font_scale, line_scale, points)
+        changed += scale_scene(scene, font_scale, line_scale, points)
     return changed
+
+
+def scale_scene(scene, font_scale: float, line_scale: float, points: float | None = None) -> int:
+    """The scene part of `apply_ui_scale` for one QGraphicsScene (e.g. one plot that just changed)."""
+    points = base_font_points() if points is None else points
+    items = scene.items()
+    # Parents from childItems(): calling parentItem() from Python corrupts PySide6's wrappers of items a
+    # scene later deletes (seen as a crash in the next QGraphicsScene.clear()).
+    parents = {id(child): item for item in items for child in item.childItems()}
+    return sum(_scale_item(item, parents.get(id(item)), font_scale, line_scale, points) for item in items)
 
 
 def _scale_widget(widget: QWidget, scale: float) -> int:

@@ -2,6 +2,7 @@
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from convlab.ui.main_window import MainWindow
@@ -221,3 +222,20 @@ def test_feature_maps_panel_gives_the_products_room_when_controls_hide_even_at_s
     QApplication.processEvents()
     top, bottom = features._middle.sizes()
     assert bottom / (top + bottom) == pytest.approx(0.5, abs=0.02)
+
+
+def test_a_title_a_plot_sets_again_is_scaled_before_it_is_painted(window, qtbot):
+    """Panels re-set titles and labels at their base size (a translation sweep does it every step):
+    the scene's change has them scaled at once, not up to a second later by the periodic pass."""
+    window.show_panel("smoothing")
+    window.presentation.set_ui_scale(1.5)
+    qtbot.wait(50)
+    plot = panel(window, "smoothing").findChildren(pg.PlotWidget)[0].getPlotItem()
+    plot.setTitle("a title set again by the panel", size="12pt", color="#111111")
+    label = pg.TextItem("a new label")
+    label.setFont(QFont("Sans", 10))
+    plot.addItem(label)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert plot.titleLabel.opts["size"] == "18pt"
+    assert label.textItem.font().pointSizeF() == pytest.approx(15.0)

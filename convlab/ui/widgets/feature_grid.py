@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from convlab.ui.ui_scale import RESCALE_ON_CHANGE
 from convlab.ui.widgets.colormaps import LevelTracker, diverging_lut, magnitude_lut
 from convlab.ui.widgets.kernel_thumb import KernelThumb, NameLabel
 
@@ -86,6 +87,9 @@ class FeatureGrid(QWidget):
         super().__init__(parent)
         self._graphics = pg.GraphicsLayoutWidget()
         self._graphics.setBackground("w")
+        # Its scene changes with every frame and holds ~250 items, none of which re-sets a font: the
+        # presentation controller's once-a-second pass is enough (a rescan per frame cost 1.5 ms).
+        self._graphics.setProperty(RESCALE_ON_CHANGE, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._graphics)
