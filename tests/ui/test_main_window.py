@@ -4,6 +4,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from convlab.engine.block import cnn_block_stages, prepare_input
 from convlab.ui.main_window import MainWindow
@@ -157,3 +158,20 @@ def test_remembers_the_last_source(qtbot, settings, tmp_path):
     second.start()
     assert second.sources.spec == str(img)
     assert second._recent()[0] == str(img)
+
+
+def test_the_window_fits_a_1024x768_projector(window, qtbot):
+    """Every panel can be laid out in 1024 x 768 (XGA projectors are still in lecture halls): the
+    connectivity panel's titles wrap and its cost tables stack instead of widening the window."""
+    for key in ("features", "editor", "smoothing", "translation", "connectivity", "learning"):
+        window.show_panel(key)
+        QApplication.processEvents()
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1024 and hint.height() <= 768, (key, hint)
+    window.resize(1024, 768)
+    window.show_panel("connectivity")
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=3000)
+    counters = next(p for p in window.panels if p.key == "connectivity").counters
+    qtbot.waitUntil(counters.is_stacked, timeout=3000)
+    window.resize(1600, 950)
+    qtbot.waitUntil(lambda: not counters.is_stacked(), timeout=3000)

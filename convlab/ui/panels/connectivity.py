@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from convlab.engine.connectivity import layer_costs
 from convlab.ui.panels.base import Panel
@@ -20,6 +20,7 @@ TABS = (("connections", "Connections", ("layer",)), ("stack", "Receptive field",
         ("matrices", "Weight matrices", ("layer", "matrix")), ("arithmetic", "Convolution arithmetic",
                                                                  ("arithmetic",)))
 TAB_KEYS = tuple(key for key, _, _ in TABS)
+MIN_DIAGRAM_HEIGHT = 200  # pixels: 8 units per side stay readable; below it the page scrolls
 
 
 class ConnectivityPanel(Panel):
@@ -67,7 +68,13 @@ class ConnectivityPanel(Panel):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.diagrams, 1)
         column.addWidget(self.counters)
-        pages = {"connections": connections, "stack": self.stack_view, "matrices": self.matrices,
+        for diagram in self.diagrams.diagrams.values():
+            diagram.setMinimumHeight(MIN_DIAGRAM_HEIGHT)
+        page = QScrollArea()  # in a low or narrow window the page scrolls rather than squash the diagrams
+        page.setWidget(connections)
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        pages = {"connections": page, "stack": self.stack_view, "matrices": self.matrices,
                  "arithmetic": self.arithmetic}
         for key, label, _groups in TABS:
             self.tabs.addTab(pages[key], label)

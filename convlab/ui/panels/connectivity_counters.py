@@ -1,7 +1,8 @@
 """Live counters: parameters and operations of the 1-D layer, and of one feature map of an image."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QBoxLayout, QLabel, QLayout, QWidget
 
 from convlab.engine.connectivity import image_conv_cost
 
@@ -25,12 +26,45 @@ class CostCounters(QWidget):
         for label in (self.layer_label, self.image_label):
             label.setStyleSheet("font-size: 13pt;")
             label.setWordWrap(True)
-        layout = QHBoxLayout(self)
+        self._box = layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint decides
         layout.addWidget(self.layer_label, 2)
         layout.addWidget(self.image_label, 3)
         self.image_cost = None
         self.textbook_cost = image_conv_cost(TEXTBOOK_IMAGE, TEXTBOOK_KERNEL)
+
+    def _side_by_side_width(self) -> int:
+        """Least width of the two tables next to each other."""
+        margins = self._box.contentsMargins()
+        return (self.layer_label.minimumSizeHint().width() + self.image_label.minimumSizeHint().width()
+                + self._box.spacing() + margins.left() + margins.right())
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as one table: below the width of both side by side they go one under the other
+        (in a 1024-pixel window the two tables side by side made the whole window too wide)."""
+        margins = self._box.contentsMargins()
+        width = max(self.layer_label.minimumSizeHint().width(), self.image_label.minimumSizeHint().width())
+        return QSize(width + margins.left() + margins.right(), self._box.minimumSize().height())
+
+    def sizeHint(self) -> QSize:
+        return self._box.sizeHint()
+
+    def resizeEvent(self, event) -> None:
+        """Tables side by side when they fit, else stacked."""
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        wide = self.width() >= self._side_by_side_width()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._box.direction() != direction:
+            self._box.setDirection(direction)
+            self.updateGeometry()
+
+    def is_stacked(self) -> bool:
+        """True when the two tables are shown one under the other."""
+        return self._box.direction() == QBoxLayout.Direction.TopToBottom
 
     def show_layer(self, params, costs) -> None:
         """Parameters and multiply-adds of the three layers for a LayerParams."""

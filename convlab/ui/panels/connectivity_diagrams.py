@@ -178,6 +178,7 @@ class DiagramTrio(QWidget):
             title = QLabel(DIAGRAM_TITLES[kind])
             title.setStyleSheet("font-size: 15pt; font-weight: bold;")
             title.setAlignment(Qt.AlignCenter)
+            title.setWordWrap(True)  # on one line the three titles alone need ~800 pixels
             self.captions[kind].setAlignment(Qt.AlignCenter)
             self.captions[kind].setStyleSheet("font-size: 13pt;")
             self.captions[kind].setWordWrap(True)
