@@ -47,7 +47,7 @@ def run(video, seconds, kernels, size, pool):
     from PySide6.QtWidgets import QApplication
 
     from convlab.ui.main_window import MainWindow
-    from convlab.ui.panels.features_controls import BankRequest
+    from convlab.ui.panels.features.controls import BankRequest
 
     pg.setConfigOptions(imageAxisOrder="row-major")
     app = QApplication.instance() or QApplication([])

@@ -55,7 +55,7 @@ class Soak:
 
     def heavy_bank(self) -> None:
         """64 random 11x11 kernels with a new seed, ReLU and 2x2 max pooling."""
-        from convlab.ui.panels.features_controls import BankRequest
+        from convlab.ui.panels.features.controls import BankRequest
 
         self.seed += 1
         request = BankRequest("random", HEAVY_SIZE, HEAVY_KERNELS, self.seed)

@@ -9,9 +9,9 @@ from convlab.engine.connectivity import connection_ids, distinct_parameters, ima
 from convlab.engine.conv import correlate2d, output_size
 from convlab.engine.receptive_stack import receptive_field_growth, receptive_field_size
 from convlab.sources.base import Frame
-from convlab.ui.panels.connectivity import ConnectivityPanel
-from convlab.ui.panels.connectivity_controls import LayerParams
-from convlab.ui.panels.connectivity_palette import parameter_rgb
+from convlab.ui.panels.connectivity.panel import ConnectivityPanel
+from convlab.ui.panels.connectivity.controls import LayerParams
+from convlab.ui.panels.connectivity.palette import parameter_rgb
 from convlab.ui.state import KernelBank
 
 

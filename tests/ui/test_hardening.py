@@ -12,7 +12,7 @@ from window_helpers import make_window
 from convlab.io.datasets import DatasetError, load_npz_images
 from convlab.io.kernel_files import KernelFileError, load_bank
 from convlab.io.signal_files import SignalReadError, read_signal
-from convlab.ui.panels.features_controls import BankRequest
+from convlab.ui.panels.features.controls import BankRequest
 from convlab.ui.state import MAX_ABS_WEIGHT
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

@@ -14,7 +14,7 @@ from convlab.engine.conv import convolve2d, correlate2d
 from convlab.engine.kernels import gabor_kernel, preset_kernel
 from convlab.io.kernel_files import load_bank, load_kernel, save_bank
 from convlab.sources.base import Frame
-from convlab.ui.panels.kernel_editor import KernelEditorPanel
+from convlab.ui.panels.kernel_editor.panel import KernelEditorPanel
 from convlab.ui.state import KernelBank
 from convlab.ui.widgets.kernel_table import BAD_BACKGROUND
 
@@ -263,7 +263,7 @@ def test_files_round_trip_and_malformed_files_change_nothing(qtbot, panel, bank,
     assert panel.save_bank_file(tmp_path / "bank.json")
     assert load_bank(tmp_path / "bank.json")[0] == ["identity", "sobel_x"]
     panel.set_kernel(np.ones((2, 2)))
-    monkeypatch.setattr("convlab.ui.panels.kernel_editor.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("convlab.ui.panels.kernel_editor.panel.QFileDialog.getOpenFileName",
                         lambda *a, **k: (str(tmp_path / "up.txt"), ""))
     qtbot.mouseClick(panel.controls.buttons["load_kernel"], Qt.MouseButton.LeftButton)
     assert_array_equal(panel.kernel(), ASYMMETRIC)
@@ -342,7 +342,7 @@ def test_valid_mode_with_a_kernel_larger_than_the_image_shows_an_empty_output(pa
 
 
 def test_state_to_widgets_without_echo(panel):
-    from convlab.ui.panels.kernel_editor_preview import PreviewParams
+    from convlab.ui.panels.kernel_editor.preview import PreviewParams
     emitted = []
     panel.preview_controls.params_changed.connect(emitted.append)
     panel.table.kernel_edited.connect(emitted.append)

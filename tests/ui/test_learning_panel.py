@@ -8,8 +8,8 @@ from PIL import Image
 from PySide6.QtCore import Qt
 
 from convlab.sources.base import Frame
-from convlab.ui.panels.learning import LearningPanel
-from convlab.ui.panels.learning_tasks import CompareParams, LearnParams
+from convlab.ui.panels.learning.panel import LearningPanel
+from convlab.ui.panels.learning.tasks import CompareParams, LearnParams
 from convlab.ui.runner import TaskRunner
 from convlab.ui.state import KernelBank
 
@@ -63,7 +63,7 @@ def test_use_as_bank_replaces_the_shared_bank(panel, bank, qtbot):
 
 
 def test_more_than_64_kernels_fill_the_bank_with_the_first_64(panel, bank):
-    from convlab.ui.panels.learning_tasks import BANK_LIMIT
+    from convlab.ui.panels.learning.tasks import BANK_LIMIT
     from convlab.ui.state import MAX_KERNELS
 
     assert BANK_LIMIT == MAX_KERNELS
@@ -154,7 +154,7 @@ def test_online_mode_updates_with_every_frame(panel, qtbot):
 
 
 def test_collected_frames_and_a_folder_as_patch_sources(panel, tmp_path, monkeypatch):
-    monkeypatch.setattr("convlab.ui.panels.learning.COLLECT_EVERY_S", 0.0)
+    monkeypatch.setattr("convlab.ui.panels.learning.panel.COLLECT_EVERY_S", 0.0)
     panel.controls.auto_box.setChecked(False)
     for i in range(3):
         panel.set_frame(_frame(i, i))

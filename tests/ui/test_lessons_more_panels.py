@@ -13,9 +13,9 @@ from PIL import Image
 from convlab.io.lessons import Lesson, LessonBank, load_lesson
 from convlab.ui.lesson_menu import shipped_lessons
 from convlab.ui.lesson_state import apply_lesson
-from convlab.ui.panels.learning_tasks import LearnParams
-from convlab.ui.panels.translation_image_controls import ShiftParams
-from convlab.ui.panels.translation_lesson import ROTATION_DEFAULTS
+from convlab.ui.panels.learning.tasks import LearnParams
+from convlab.ui.panels.translation.image_controls import ShiftParams
+from convlab.ui.panels.translation.lesson import ROTATION_DEFAULTS
 
 from window_helpers import make_window, panel, settle
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from convlab.engine.block import cnn_block_stages, prepare_input
 from convlab.ui.main_window import MainWindow
-from convlab.ui.panels.features_controls import BankRequest
+from convlab.ui.panels.features.controls import BankRequest
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication
 from convlab.engine.signals import spaceship_track
 from convlab.engine.smoothing import (error_vs_width, estimate_times, kernel_from_weights, lag_of, mse, smooth,
                                       smoothing_kernel)
-from convlab.ui.panels.smoothing import SWEEP_WIDTHS, SmoothingPanel
-from convlab.ui.panels.smoothing_controls import SmoothingParams
+from convlab.ui.panels.smoothing.panel import SWEEP_WIDTHS, SmoothingPanel
+from convlab.ui.panels.smoothing.controls import SmoothingParams
 from convlab.ui.state import KernelBank
 
 

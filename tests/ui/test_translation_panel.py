@@ -14,9 +14,9 @@ from convlab.engine.invariance import band_outline, border_band
 from convlab.engine.pooling import pool1d
 from convlab.engine.shift import translate
 from convlab.sources.base import Frame
-from convlab.ui.panels.translation import TranslationPanel
-from convlab.ui.panels.translation_1d import parse_values
-from convlab.ui.panels.translation_image_controls import ShiftParams
+from convlab.ui.panels.translation.panel import TranslationPanel
+from convlab.ui.panels.translation.pooling_figure import parse_values
+from convlab.ui.panels.translation.image_controls import ShiftParams
 from convlab.ui.state import KernelBank
 
 

@@ -9,8 +9,8 @@ import numpy as np
 
 from convlab.engine.kernel_ops import MAX_KERNEL_SIDE
 from convlab.io.lesson_fields import number, number_grid, text
-from convlab.ui.panels.kernel_editor_controls import GABOR_SLIDERS
-from convlab.ui.panels.kernel_editor_preview import PreviewParams
+from convlab.ui.panels.kernel_editor.controls import GABOR_SLIDERS
+from convlab.ui.panels.kernel_editor.preview import PreviewParams
 from convlab.ui.panels.lesson_widgets import check_section, refused
 
 WHERE = "Kernel editor"

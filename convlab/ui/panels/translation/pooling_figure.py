@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QLabel, QLineE
 
 from convlab.engine.pooling import pool1d
 from convlab.engine.shift import translate1d
-from convlab.ui.panels.translation_1d_scene import FittingView, PoolingFigureScene, format_value, pool_windows_1d
-from convlab.ui.panels.translation_tiles import big_font, error_label, show_error
+from convlab.ui.panels.translation.pooling_figure_scene import FittingView, PoolingFigureScene, format_value, pool_windows_1d
+from convlab.ui.panels.translation.tiles import big_font, error_label, show_error
 from convlab.ui.widgets.form import control_column, side_by_side, spin
 
 MAX_UNITS = 12

@@ -5,8 +5,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
 from convlab.io.datasets import DatasetError, load_digits_images, load_npz_images
-from convlab.ui.panels.learning_compare_widgets import CompareControls, ComparisonView
-from convlab.ui.panels.learning_tasks import compare_task
+from convlab.ui.panels.learning.compare_widgets import CompareControls, ComparisonView
+from convlab.ui.panels.learning.tasks import compare_task
 from convlab.ui.runner import TaskRunner
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 
 from convlab.ui.panels.base import Panel
-from convlab.ui.panels.translation_1d import PoolingFigure
-from convlab.ui.panels.translation_image import ImageMode
-from convlab.ui.panels.translation_lesson import (apply_translation_lesson_state, choose_wanted_kernels,
+from convlab.ui.panels.translation.pooling_figure import PoolingFigure
+from convlab.ui.panels.translation.image_mode import ImageMode
+from convlab.ui.panels.translation.lesson import (apply_translation_lesson_state, choose_wanted_kernels,
                                                   translation_lesson_state)
-from convlab.ui.panels.translation_rotation import RotationMode
+from convlab.ui.panels.translation.rotation import RotationMode
 
 
 class TranslationPanel(Panel):

@@ -13,9 +13,9 @@ from convlab.engine.correlation_switch import operation_products
 from convlab.io.kernel_files import KernelFileError, kernel_file_filter, load_bank, load_kernel, save_bank, save_kernel
 from convlab.sources.samples import open_sample
 from convlab.ui.panels.base import Panel
-from convlab.ui.panels.kernel_editor_controls import EditorControls, KernelColumn
-from convlab.ui.panels.kernel_editor_lesson import apply_editor_lesson_state, editor_lesson_state
-from convlab.ui.panels.kernel_editor_preview import (PreviewControls, PreviewViews, compute_preview, preview_gray,
+from convlab.ui.panels.kernel_editor.controls import EditorControls, KernelColumn
+from convlab.ui.panels.kernel_editor.lesson import apply_editor_lesson_state, editor_lesson_state
+from convlab.ui.panels.kernel_editor.preview import (PreviewControls, PreviewViews, compute_preview, preview_gray,
                                                       product_caption)
 from convlab.ui.state import KernelEntry
 

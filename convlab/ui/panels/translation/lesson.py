@@ -14,10 +14,10 @@ from PySide6.QtCore import QTimer
 
 from convlab.io.lesson_fields import check_fields, choice, integer, number, number_list, text
 from convlab.ui.panels.lesson_widgets import check_section, refused
-from convlab.ui.panels.translation_1d import MAX_UNITS, FigureParams
-from convlab.ui.panels.translation_image import PREFERRED_KERNEL
-from convlab.ui.panels.translation_image_controls import MAX_SHIFT, ShiftParams
-from convlab.ui.panels.translation_rotation import BUILT_IN_KERNEL
+from convlab.ui.panels.translation.pooling_figure import MAX_UNITS, FigureParams
+from convlab.ui.panels.translation.image_mode import PREFERRED_KERNEL
+from convlab.ui.panels.translation.image_controls import MAX_SHIFT, ShiftParams
+from convlab.ui.panels.translation.rotation import BUILT_IN_KERNEL
 
 WHERE = "Translation"
 TAB_KEYS = ("image", "figure", "rotation")

@@ -6,13 +6,13 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWid
 
 from convlab.engine.connectivity import layer_costs
 from convlab.ui.panels.base import Panel
-from convlab.ui.panels.connectivity_animation import ArithmeticView
-from convlab.ui.panels.connectivity_controls import ConnectivityControls
-from convlab.ui.panels.connectivity_counters import TEXTBOOK_IMAGE, CostCounters
-from convlab.ui.panels.connectivity_diagrams import DiagramTrio
-from convlab.ui.panels.connectivity_lesson import apply_connectivity_lesson_state, connectivity_lesson_state
-from convlab.ui.panels.connectivity_matrices import MatrixViews
-from convlab.ui.panels.connectivity_stack import StackView
+from convlab.ui.panels.connectivity.animation import ArithmeticView
+from convlab.ui.panels.connectivity.controls import ConnectivityControls
+from convlab.ui.panels.connectivity.counters import TEXTBOOK_IMAGE, CostCounters
+from convlab.ui.panels.connectivity.diagrams import DiagramTrio
+from convlab.ui.panels.connectivity.lesson import apply_connectivity_lesson_state, connectivity_lesson_state
+from convlab.ui.panels.connectivity.matrices import MatrixViews
+from convlab.ui.panels.connectivity.stack import StackView
 from convlab.ui.widgets.form import side_by_side
 
 # Sub-tab -> the control groups it uses.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from convlab.engine.compare import FEATURE_SETS
 from convlab.io.lesson_fields import choice, flag, number, text
-from convlab.ui.panels.learning_tasks import CompareParams, LearnParams, ViewParams
+from convlab.ui.panels.learning.tasks import CompareParams, LearnParams, ViewParams
 from convlab.ui.panels.lesson_widgets import check_section, refused
 
 WHERE = "Feature learning"

@@ -14,9 +14,9 @@ from convlab.engine.smoothing import (commute, error_vs_width, estimate_times, f
 from convlab.io.signal_files import read_signal
 from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.base import Panel
-from convlab.ui.panels.smoothing_controls import MAX_WIDTH, SmoothingControls
-from convlab.ui.panels.smoothing_lesson import apply_smoothing_lesson_state, smoothing_lesson_state
-from convlab.ui.panels.smoothing_plots import (CommutePlot, ErrorPlot, SlideView, TrackPlot, summary_label,
+from convlab.ui.panels.smoothing.controls import MAX_WIDTH, SmoothingControls
+from convlab.ui.panels.smoothing.lesson import apply_smoothing_lesson_state, smoothing_lesson_state
+from convlab.ui.panels.smoothing.plots import (CommutePlot, ErrorPlot, SlideView, TrackPlot, summary_label,
                                                summary_text)
 from convlab.ui.widgets.kernel_draw import KernelDraw, stretch
 from convlab.ui.widgets.form import control_column, side_by_side

@@ -14,11 +14,11 @@ from convlab.engine.block import shrink_to
 from convlab.io.kernel_files import KernelFileError, kernel_file_filter, load_bank, save_bank
 from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.base import Panel
-from convlab.ui.panels.learning_compare import CompareSection
-from convlab.ui.panels.learning_controls import LearnControls
-from convlab.ui.panels.learning_lesson import apply_learning_lesson_state, learning_lesson_state
-from convlab.ui.panels.learning_tasks import BANK_LIMIT, LearnedKernels, OnlineSession, learn_task, online_update
-from convlab.ui.panels.learning_views import KernelMontage, PatchSamples
+from convlab.ui.panels.learning.compare import CompareSection
+from convlab.ui.panels.learning.controls import LearnControls
+from convlab.ui.panels.learning.lesson import apply_learning_lesson_state, learning_lesson_state
+from convlab.ui.panels.learning.tasks import BANK_LIMIT, LearnedKernels, OnlineSession, learn_task, online_update
+from convlab.ui.panels.learning.views import KernelMontage, PatchSamples
 from convlab.ui.runner import TaskRunner
 from convlab.ui.widgets.form import control_column, side_by_side
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
 
 from convlab.engine.blurpool import BLUR_FILTERS
 from convlab.engine.pooling import POOL_KINDS
-from convlab.ui.panels.translation_tiles import big_font, error_label
+from convlab.ui.panels.translation.tiles import big_font, error_label
 from convlab.ui.widgets.form import combo, show_value, spin, widget_value
 
 MAX_SHIFT = 32

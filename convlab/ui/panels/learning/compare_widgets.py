@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, Q
                                QWidget)
 
 from convlab.engine.compare import FEATURE_SET_LABELS, FEATURE_SETS
-from convlab.ui.panels.learning_tasks import CompareParams
+from convlab.ui.panels.learning.tasks import CompareParams
 from convlab.ui.widgets.form import spin
 
 SET_COLOURS = {"raw": "#7f7f7f", "hand": "#1f77b4", "random": "#ff7f0e", "kmeans": "#2ca02c"}

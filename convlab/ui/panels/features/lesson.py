@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
-from convlab.ui.panels.features_controls import BankRequest, FeatureParams
+from convlab.ui.panels.features.controls import BankRequest, FeatureParams
 from convlab.ui.panels.lesson_widgets import check_section, refused
 
 WHERE = "Feature maps"

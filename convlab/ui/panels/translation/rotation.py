@@ -13,8 +13,8 @@ from scipy import ndimage
 from convlab.engine.kernels import gabor_kernel
 from convlab.engine.rotation_invariance import (bar_image, orientation_pooling, orientation_sweep, rotate_image,
                                                 rotated_bank)
-from convlab.ui.panels.translation_image import gray_kernel
-from convlab.ui.panels.translation_tiles import (DIVERGING_LUT, GRAY_LUT, ImageTile, big_font, legend_row,
+from convlab.ui.panels.translation.image_mode import gray_kernel
+from convlab.ui.panels.translation.tiles import (DIVERGING_LUT, GRAY_LUT, ImageTile, big_font, legend_row,
                                                  style_plot, symmetric_range)
 from convlab.ui.widgets.form import control_column, side_by_side
 

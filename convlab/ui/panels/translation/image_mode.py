@@ -14,9 +14,9 @@ from convlab.engine.conv import correlate2d
 from convlab.engine.invariance import band_outline, equivariance_check, pooled_change, pooled_offset, shift_curves
 from convlab.sources.samples import open_sample
 from convlab.ui.live import LatestOnlyWorker
-from convlab.ui.panels.translation_image_controls import MAX_SHIFT, ShiftControls
-from convlab.ui.panels.translation_image_views import ImageModeViews
-from convlab.ui.panels.translation_tiles import show_error
+from convlab.ui.panels.translation.image_controls import MAX_SHIFT, ShiftControls
+from convlab.ui.panels.translation.image_views import ImageModeViews
+from convlab.ui.panels.translation.tiles import show_error
 from convlab.ui.widgets.form import control_column, side_by_side
 
 PROCESS_MAX_SIDE = 256

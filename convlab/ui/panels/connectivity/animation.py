@@ -6,8 +6,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from convlab.engine.conv import correlate2d
-from convlab.ui.panels.connectivity_arithmetic import ArithmeticGeometry, ArithmeticScene
-from convlab.ui.panels.connectivity_controls import ArithmeticParams
+from convlab.ui.panels.connectivity.arithmetic import ArithmeticGeometry, ArithmeticScene
+from convlab.ui.panels.connectivity.controls import ArithmeticParams
 
 STEP_MILLISECONDS = 600
 _HIDDEN = "Output size: hidden. Predict it, then press Check."

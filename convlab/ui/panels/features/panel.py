@@ -17,8 +17,8 @@ from convlab.engine.explain import explain_value
 from convlab.ui.export import save_image_atomic
 from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.base import Panel
-from convlab.ui.panels.features_controls import STAGE_LABELS, FeatureControls
-from convlab.ui.panels.features_lesson import apply_features_lesson_state, features_lesson_state
+from convlab.ui.panels.features.controls import STAGE_LABELS, FeatureControls
+from convlab.ui.panels.features.lesson import apply_features_lesson_state, features_lesson_state
 from convlab.ui.widgets.feature_grid import FeatureGrid
 from convlab.ui.widgets.image_panel import ImagePanel
 from convlab.ui.widgets.product_view import ProductView

@@ -6,7 +6,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsView
 
 from convlab.engine.pooling import pool_output_size
-from convlab.ui.panels.translation_tiles import big_font
+from convlab.ui.panels.translation.tiles import big_font
 
 RADIUS = 34.0
 SPACING = 110.0

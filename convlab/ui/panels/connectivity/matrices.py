@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 import convlab.ui.widgets  # noqa: F401  (row-major image axis order)
 from convlab.engine.connectivity import MATRIX_KINDS, connection_ids, distinct_parameters
-from convlab.ui.panels.connectivity_palette import parameter_rgb
+from convlab.ui.panels.connectivity.palette import parameter_rgb
 
 CELL_PIXELS = 9  # image pixels per matrix entry; the last row and column of each cell draw the grid
 MAX_GRID_ENTRIES = 16

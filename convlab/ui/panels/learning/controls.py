@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
                                QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from convlab.engine.kmeans import METHODS
-from convlab.ui.panels.learning_tasks import METHOD_LABELS, PATCH_SOURCES, LearnParams, ViewParams
+from convlab.ui.panels.learning.tasks import METHOD_LABELS, PATCH_SOURCES, LearnParams, ViewParams
 from convlab.ui.widgets.form import combo, show_value, spin
 
 SOURCE_LABELS = dict(zip(PATCH_SOURCES, ("Current frame", "Frames collected over time", "Folder of images")))

@@ -9,7 +9,7 @@ import numpy as np
 
 from convlab.io.lesson_fields import integer, number_list
 from convlab.ui.panels.lesson_widgets import check_section, refused
-from convlab.ui.panels.smoothing_controls import DECAY_SCALE, MAX_WIDTH, NOISE_SCALE, SmoothingParams
+from convlab.ui.panels.smoothing.controls import DECAY_SCALE, MAX_WIDTH, NOISE_SCALE, SmoothingParams
 
 WHERE = "Signal smoothing"
 MAX_SIGNAL_VALUES = 1_000_000

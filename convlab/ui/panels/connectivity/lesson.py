@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 
 from convlab.io.lesson_fields import check_fields, choice, integer
-from convlab.ui.panels.connectivity_controls import ArithmeticParams, LayerParams, StackParams
+from convlab.ui.panels.connectivity.controls import ArithmeticParams, LayerParams, StackParams
 from convlab.ui.panels.lesson_widgets import check_section, refused
 
 WHERE = "Connectivity"

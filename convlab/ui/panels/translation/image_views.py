@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from convlab.ui.panels.translation_tiles import (DIVERGING_LUT, GRAY_LUT, ImageTile, legend_row, style_plot,
+from convlab.ui.panels.translation.tiles import (DIVERGING_LUT, GRAY_LUT, ImageTile, legend_row, style_plot,
                                                  symmetric_range)
 
 TILE_TITLES = {

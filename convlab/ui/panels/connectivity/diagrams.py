@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphic
                                QGraphicsView, QGridLayout, QLabel, QWidget)
 
 from convlab.engine.connectivity import connection_ids, layer_taps
-from convlab.ui.panels.connectivity_palette import HIGHLIGHT, UNIT_EDGE, UNIT_FILL, parameter_rgb, qcolor
+from convlab.ui.panels.connectivity.palette import HIGHLIGHT, UNIT_EDGE, UNIT_FILL, parameter_rgb, qcolor
 
 SPACING = 40.0  # scene units between neighbouring inputs
 RADIUS = 0.36 * SPACING
