@@ -15,7 +15,7 @@ import numpy as np
 from convlab.io.lessons import Lesson, LessonBank, load_lesson, save_lesson
 from convlab.sources.samples import SAMPLE_NAMES
 from convlab.ui.source_controller import describe_spec
-from convlab.ui.state import KernelEntry
+from convlab.lab.kernel_bank import KernelEntry
 
 SPEC_PREFIXES = ("sample", "camera", "video", "image")
 
@@ -56,7 +56,7 @@ def relative_source(spec: str, folder) -> str:
 
 def panel_states(window) -> dict:
     """{panel key: lesson_state()} of every panel that keeps lesson settings."""
-    return {p.key: p.lesson_state() for p in window.panels if callable(getattr(p, "lesson_state", None))}
+    return {p.key: p.lesson_state() for p in window.panels if p.keeps_lesson_settings}
 
 
 def gather_lesson(window, title: str = "", description: str = "", folder=None) -> Lesson:
@@ -105,7 +105,7 @@ def _plan(window, lesson: Lesson):
         if panel is None:
             warnings.append(f"The lesson has settings for a panel '{key}' that this convlab does not have; "
                             f"they were ignored.")
-        elif not callable(getattr(panel, "apply_lesson_state", None)):
+        elif not panel.keeps_lesson_settings:
             warnings.append(f"The panel '{panel.title}' does not keep lesson settings; its part of the lesson "
                             f"was ignored.")
         else:

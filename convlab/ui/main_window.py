@@ -19,7 +19,7 @@ from convlab.ui.presentation import install_presentation
 from convlab.ui.shortcut_overlay import install_shortcut_overlay, show_shortcut_overlay
 from convlab.ui.source_bar import SourceBar
 from convlab.ui.source_controller import VIDEO_EXTENSIONS, SourceController, SourceError, describe_spec
-from convlab.ui.state import KernelBank
+from convlab.ui.bank_signals import KernelBank
 
 MAX_RECENT = 8
 
@@ -211,8 +211,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_panel", self.current_panel().key)
             self.settings.sync()
         for panel in self.panels:
-            if hasattr(panel, "shutdown"):
-                panel.shutdown()
+            panel.shutdown()
         self.sources.close()
         super().closeEvent(event)
 
@@ -229,7 +228,7 @@ class MainWindow(QMainWindow):
 
     def _export_current(self) -> None:
         panel = self.current_panel()
-        if hasattr(panel, "ask_export"):
+        if panel.can_export():
             panel.ask_export(None)
         else:
             self.show_message("This panel has no feature-map grid to export.")

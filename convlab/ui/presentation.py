@@ -12,12 +12,11 @@ change the scale; PageDown / PageUp step through the current panel's presets.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QGraphicsView, QMenu, QScrollArea, QSplitter
+from PySide6.QtWidgets import QApplication, QGraphicsView, QMenu
 
+from convlab.ui.theme import THEMED, theme
 from convlab.ui.ui_scale import (RESCALE_ON_CHANGE, apply_ui_scale, base_font_points, checked_scale,
                                  scale_scene, set_application_font_scale)
 
@@ -41,37 +40,6 @@ def presentation_scale_for(height: int) -> float:
     diagrams to slivers), 1.25 at 900, 1.5 at 1080, 2.0 at 1440, 3.0 at 2160."""
     target = PRESENTATION_SCALE * height / REFERENCE_HEIGHT
     return max((s for s in SCALE_CHOICES if s <= target + 1e-9), default=MIN_SCALE)
-
-
-def control_columns(panel) -> list:
-    """The panel's secondary controls: ``panel.control_column`` if it has one, else every scroll area that
-    is the first (left) part of a splitter."""
-    own = getattr(panel, "control_column", None)
-    if own is not None:
-        return [own() if callable(own) else own]
-    return [area for area in panel.findChildren(QScrollArea)
-            if isinstance(area.parentWidget(), QSplitter) and area.parentWidget().indexOf(area) == 0]
-
-
-def step_preset(panel, delta: int) -> str:
-    """Switch the panel to its next (+1) or previous (-1) preset; returns what is now chosen, "" if none."""
-    if hasattr(panel, "step_preset"):
-        return panel.step_preset(delta) or ""
-    controls = getattr(panel, "controls", None)
-    if hasattr(controls, "bank_request") and hasattr(panel, "build_bank"):
-        from convlab.engine.banks import BANK_CHOICES, BANK_LABELS
-
-        request = controls.bank_request()
-        choice = BANK_CHOICES[(BANK_CHOICES.index(request.choice) + delta) % len(BANK_CHOICES)]
-        request = replace(request, choice=choice)
-        controls.set_bank_request(request)
-        panel.build_bank(request)
-        return BANK_LABELS.get(choice, choice)
-    box = getattr(controls, "preset_combo", None)
-    if box is not None and box.count():
-        box.setCurrentIndex((box.currentIndex() + delta) % box.count())
-        return box.currentText()
-    return ""
 
 
 class PresentationController(QObject):
@@ -124,6 +92,7 @@ class PresentationController(QObject):
         """Scale fonts, plot lines and markers of the whole window (ValueError outside 1.0..3.0)."""
         self._scale = check_scale(scale)
         set_application_font_scale(self._scale)
+        theme().set_scale(self._scale, self.line_scale())
         self._apply(self.window)
         QTimer.singleShot(0, self._refresh_current)  # again once the new font has reached every layout
         if self._scale != 1.0 or self.presenting:
@@ -165,7 +134,7 @@ class PresentationController(QObject):
     def _watch_scenes(self, panel) -> None:
         """Follow the `changed` signal of every plot scene in `panel` (each connected once)."""
         for view in panel.findChildren(QGraphicsView):
-            if view.property(RESCALE_ON_CHANGE) is False:
+            if view.property(RESCALE_ON_CHANGE) is False or view.property(THEMED):
                 continue
             scene = view.scene()
             if scene is not None and id(scene) not in self._watched:
@@ -261,7 +230,7 @@ class PresentationController(QObject):
 
     @staticmethod
     def _show_columns(panel, visible: bool) -> None:
-        for column in control_columns(panel):
+        for column in panel.control_columns():
             column.setVisible(visible)
 
     def toggle_controls(self) -> None:
@@ -272,7 +241,7 @@ class PresentationController(QObject):
         """PageDown / PageUp: next or previous preset of the current panel."""
         panel = self.window.current_panel()
         try:
-            chosen = step_preset(panel, delta)
+            chosen = panel.step_preset(delta)
         except ValueError as exc:
             self.window.show_message(f"Could not switch the preset: {exc}", error=True)
             return

@@ -20,6 +20,7 @@ import re
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPen
+from convlab.ui.theme import THEMED
 from PySide6.QtWidgets import (QAbstractGraphicsShapeItem, QApplication, QGraphicsItem, QGraphicsLineItem,
                                QGraphicsSimpleTextItem, QGraphicsTextItem, QGraphicsView, QGraphicsWidget, QScrollArea,
                                QWidget)
@@ -90,6 +91,8 @@ def apply_ui_scale(root: QWidget, font_scale: float, line_scale: float | None = 
     changed = 0
     scenes = {}
     for widget in [root] + root.findChildren(QWidget):
+        if widget.property(THEMED):  # it follows convlab.ui.theme itself
+            continue
         changed += _scale_widget(widget, font_scale)
         if isinstance(widget, QGraphicsView) and widget.scene() is not None:
             scenes[id(widget.scene())] = widget.scene()

@@ -12,7 +12,7 @@ from convlab.sources.base import Frame
 from convlab.ui.panels.connectivity.panel import ConnectivityPanel
 from convlab.ui.panels.connectivity.controls import LayerParams
 from convlab.ui.panels.connectivity.palette import parameter_rgb
-from convlab.ui.state import KernelBank
+from convlab.ui.bank_signals import KernelBank
 
 
 def _bank(shape=(3, 3), count=4):

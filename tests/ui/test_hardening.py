@@ -13,7 +13,7 @@ from convlab.io.datasets import DatasetError, load_npz_images
 from convlab.io.kernel_files import KernelFileError, load_bank
 from convlab.io.signal_files import SignalReadError, read_signal
 from convlab.ui.panels.features.controls import BankRequest
-from convlab.ui.state import MAX_ABS_WEIGHT
+from convlab.lab.kernel_bank import MAX_ABS_WEIGHT
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 MAX_SECONDS = 5.0  # any single refusal slower than this counts as a hang

@@ -15,7 +15,7 @@ from convlab.engine.kernels import gabor_kernel, preset_kernel
 from convlab.io.kernel_files import load_bank, load_kernel, save_bank
 from convlab.sources.base import Frame
 from convlab.ui.panels.kernel_editor.panel import KernelEditorPanel
-from convlab.ui.state import KernelBank
+from convlab.ui.bank_signals import KernelBank
 from convlab.ui.widgets.kernel_table import BAD_BACKGROUND
 
 ASYMMETRIC = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, -0.5]])

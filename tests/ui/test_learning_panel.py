@@ -11,7 +11,7 @@ from convlab.sources.base import Frame
 from convlab.ui.panels.learning.panel import LearningPanel
 from convlab.ui.panels.learning.tasks import CompareParams, LearnParams
 from convlab.ui.runner import TaskRunner
-from convlab.ui.state import KernelBank
+from convlab.ui.bank_signals import KernelBank
 
 SMALL = dict(count=2000, k=12, size=6, max_iter=20)
 
@@ -63,10 +63,6 @@ def test_use_as_bank_replaces_the_shared_bank(panel, bank, qtbot):
 
 
 def test_more_than_64_kernels_fill_the_bank_with_the_first_64(panel, bank):
-    from convlab.ui.panels.learning.tasks import BANK_LIMIT
-    from convlab.ui.state import MAX_KERNELS
-
-    assert BANK_LIMIT == MAX_KERNELS
     panel.controls.change(k=70, count=3000)
     panel.learn()
     assert panel.montage.tile_count() == 70 and panel.montage.label_texts() == []  # bars only above 64

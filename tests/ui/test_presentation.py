@@ -6,7 +6,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from convlab.ui.main_window import MainWindow
-from convlab.ui.presentation import PRESENTATION_LINE_BOOST, control_columns, presentation_scale_for
+from convlab.ui.presentation import PRESENTATION_LINE_BOOST, presentation_scale_for
 from convlab.ui.ui_scale import apply_ui_scale, base_font_points
 
 from window_helpers import make_window, panel
@@ -36,12 +36,12 @@ def test_f5_enters_and_leaves_presentation_restoring_everything(window, qtbot):
     assert window.windowState() & Qt.WindowState.WindowFullScreen
     scale = p.presentation_scale()
     assert p.ui_scale() == scale and p.line_scale() == scale * PRESENTATION_LINE_BOOST
-    assert not any(c.isVisible() for panel in window.panels for c in control_columns(panel))
+    assert not any(c.isVisible() for panel in window.panels for c in panel.control_columns())
     assert "Presentation mode" in window.source_bar.banner.text()
     p.action("leave").trigger()  # Esc
     assert not p.presenting and not p.is_full_screen()
     assert p.ui_scale() == 1.0 and p.controls_visible
-    assert all(c.isVisible() for c in control_columns(window.current_panel()))
+    assert all(c.isVisible() for c in window.current_panel().control_columns())
 
 
 def test_the_f5_key_itself_toggles_full_screen(window, qtbot):
@@ -124,7 +124,7 @@ def test_panels_may_follow_the_scale_themselves(window):
 
 
 def test_f6_hides_and_shows_every_control_column(window):
-    columns = [c for panel in window.panels for c in control_columns(panel)]
+    columns = [c for panel in window.panels for c in panel.control_columns()]
     assert len(columns) >= len(window.panels) - 1
     window.presentation.action("controls").trigger()
     assert not window.presentation.controls_visible

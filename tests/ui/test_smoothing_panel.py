@@ -10,7 +10,7 @@ from convlab.engine.smoothing import (error_vs_width, estimate_times, kernel_fro
                                       smoothing_kernel)
 from convlab.ui.panels.smoothing.panel import SWEEP_WIDTHS, SmoothingPanel
 from convlab.ui.panels.smoothing.controls import SmoothingParams
-from convlab.ui.state import KernelBank
+from convlab.ui.bank_signals import KernelBank
 
 
 @pytest.fixture

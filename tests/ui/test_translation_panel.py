@@ -17,7 +17,7 @@ from convlab.sources.base import Frame
 from convlab.ui.panels.translation.panel import TranslationPanel
 from convlab.ui.panels.translation.pooling_figure import parse_values
 from convlab.ui.panels.translation.image_controls import ShiftParams
-from convlab.ui.state import KernelBank
+from convlab.ui.bank_signals import KernelBank
 
 
 @pytest.fixture

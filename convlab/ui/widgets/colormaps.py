@@ -1,36 +1,13 @@
-"""Colour tables and display levels for feature maps and kernels (pure NumPy except viridis)."""
+"""Display levels for feature maps and kernels (pure NumPy); the colour tables are the theme's."""
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 
-# ColorBrewer RdBu (colour-blind safe), low end blue, centre pure white, high end red.
-_DIVERGING_ANCHORS = np.array(
-    [
-        (5, 48, 97), (33, 102, 172), (67, 147, 195), (146, 197, 222), (209, 229, 240),
-        (255, 255, 255),
-        (253, 219, 199), (244, 165, 130), (214, 96, 77), (178, 24, 43), (103, 0, 31),
-    ],
-    dtype=np.float64,
-)
+from convlab.ui.theme import diverging_lut, magnitude_lut  # noqa: F401 (re-exported)
 
 # Hysteresis of LevelTracker: the scale is kept while the peak stays inside [scale / 1.25**2, scale].
 _HEADROOM = 1.25
 _TINY = 1e-12
-
-
-def magnitude_lut() -> np.ndarray:
-    """Viridis colour table, (256, 3) uint8, dark purple (low) to yellow (high)."""
-    lut = pg.colormap.get("viridis").getLookupTable(nPts=256, alpha=False)
-    return np.ascontiguousarray(lut, dtype=np.uint8)
-
-
-def diverging_lut() -> np.ndarray:
-    """Blue-white-red colour table, (256, 3) uint8, symmetric about its centre."""
-    positions = np.linspace(0.0, 1.0, len(_DIVERGING_ANCHORS))
-    samples = np.linspace(0.0, 1.0, 256)
-    channels = [np.interp(samples, positions, _DIVERGING_ANCHORS[:, c]) for c in range(3)]
-    return np.round(np.stack(channels, axis=1)).astype(np.uint8)
 
 
 def _as_stack(maps) -> np.ndarray:

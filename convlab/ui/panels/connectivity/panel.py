@@ -28,6 +28,7 @@ class ConnectivityPanel(Panel):
 
     key = "connectivity"
     title = "Connectivity"
+    keeps_lesson_settings = True
 
     def __init__(self, bank, synchronous=False, parent=None):
         super().__init__(parent)

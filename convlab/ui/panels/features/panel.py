@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QSplitter
 
 from convlab.engine.activation import activate, is_signed_activation
-from convlab.engine.banks import make_bank
+from convlab.engine.banks import BANK_CHOICES, BANK_LABELS, make_bank
 from convlab.engine.block import cnn_block_stages, prepare_input, shrink_to
 from convlab.engine.explain import explain_value
 from convlab.ui.export import save_image_atomic
@@ -54,6 +54,7 @@ class FeaturesPanel(Panel):
 
     key = "features"
     title = "Feature maps"
+    keeps_lesson_settings = True
 
     def __init__(self, bank, synchronous=False, parent=None):
         super().__init__(parent)
@@ -272,8 +273,21 @@ class FeaturesPanel(Panel):
             text += f"; {p.pool_kind} pooling over {len(e.window)} values gives {e.value:.4g}"
         return text + f" = the value shown at (row {i}, col {j}) {STAGE_LABELS[p.stage]}"
 
+    def step_preset(self, delta: int) -> str:
+        """The next (+1) or previous (-1) ready-made bank (PageDown/PageUp); returns its label."""
+        request = self.controls.bank_request()
+        choice = BANK_CHOICES[(BANK_CHOICES.index(request.choice) + delta) % len(BANK_CHOICES)]
+        request = replace(request, choice=choice)
+        self.controls.set_bank_request(request)
+        self.build_bank(request)
+        return BANK_LABELS.get(choice, choice)
+
     # export
-    def ask_export(self, map_index) -> None:
+    def can_export(self) -> bool:
+        """The feature-map grid can be saved as PNG."""
+        return True
+
+    def ask_export(self, map_index=None) -> None:
         """Ask where to save the grid (or one map) as PNG."""
         what = "feature map" if map_index is not None else "feature-map grid"
         path, _ = QFileDialog.getSaveFileName(self, f"Export {what}", f"{what.replace(' ', '-')}.png", "PNG (*.png)")

@@ -17,7 +17,7 @@ from convlab.ui.panels.kernel_editor.controls import EditorControls, KernelColum
 from convlab.ui.panels.kernel_editor.lesson import apply_editor_lesson_state, editor_lesson_state
 from convlab.ui.panels.kernel_editor.preview import (PreviewControls, PreviewViews, compute_preview, preview_gray,
                                                       product_caption)
-from convlab.ui.state import KernelEntry
+from convlab.lab.kernel_bank import KernelEntry
 
 TRANSFORMS = {"rotate": ops.rotate90, "transpose": ops.transpose, "flip_h": ops.flip_horizontal,
               "flip_v": ops.flip_vertical}
@@ -28,6 +28,7 @@ class KernelEditorPanel(Panel):
 
     key = "editor"
     title = "Kernel editor"
+    keeps_lesson_settings = True
 
     def __init__(self, bank, synchronous=False, parent=None):
         super().__init__(parent)
@@ -302,6 +303,12 @@ class KernelEditorPanel(Panel):
             getattr(self, f"{action}_file")(path)
 
     # lesson files
+    def step_preset(self, delta: int) -> str:
+        """The next (+1) or previous (-1) preset kernel (PageDown/PageUp); returns its name."""
+        box = self.controls.preset_combo
+        box.setCurrentIndex((box.currentIndex() + delta) % box.count())
+        return box.currentText()
+
     def lesson_state(self) -> dict:
         """This panel's settings as JSON values, for lesson files."""
         return editor_lesson_state(self)

@@ -15,7 +15,7 @@ from convlab.engine.block import prepare_input
 from convlab.engine.conv import BOUNDARIES, MODES
 from convlab.engine.correlation_switch import OPERATIONS, apply_operation
 from convlab.engine.kernel_ops import apply_divisor_offset, is_rotation_symmetric, to_convolution
-from convlab.ui.state import MAX_ABS_WEIGHT
+from convlab.lab.kernel_bank import MAX_ABS_WEIGHT
 from convlab.ui.widgets.colormaps import diverging_lut
 from convlab.ui.widgets.image_panel import ImagePanel
 from convlab.ui.widgets.product_view import ProductView, format_value

@@ -17,7 +17,8 @@ from convlab.ui.panels.base import Panel
 from convlab.ui.panels.learning.compare import CompareSection
 from convlab.ui.panels.learning.controls import LearnControls
 from convlab.ui.panels.learning.lesson import apply_learning_lesson_state, learning_lesson_state
-from convlab.ui.panels.learning.tasks import BANK_LIMIT, LearnedKernels, OnlineSession, learn_task, online_update
+from convlab.lab.kernel_bank import MAX_KERNELS
+from convlab.ui.panels.learning.tasks import LearnedKernels, OnlineSession, learn_task, online_update
 from convlab.ui.panels.learning.views import KernelMontage, PatchSamples
 from convlab.ui.runner import TaskRunner
 from convlab.ui.widgets.form import control_column, side_by_side
@@ -39,6 +40,7 @@ class LearningPanel(Panel):
 
     key = "learning"
     title = "Feature learning"
+    keeps_lesson_settings = True
 
     def __init__(self, bank, synchronous=False, parent=None):
         super().__init__(parent)
@@ -210,8 +212,8 @@ class LearningPanel(Panel):
             self.samples.set_samples(learned.samples_before, learned.samples_after)
         self._shown = learned
         k = len(learned.kernels)
-        self.controls.bank_note.setText(f"k = {k}: the bank holds at most {BANK_LIMIT} kernels, so it takes the "
-                                        f"first {BANK_LIMIT} in the montage's order." if k > BANK_LIMIT else "")
+        self.controls.bank_note.setText(f"k = {k}: the bank holds at most {MAX_KERNELS} kernels, so it takes the "
+                                        f"first {MAX_KERNELS} in the montage's order." if k > MAX_KERNELS else "")
 
     def _redraw(self) -> None:
         if self.learned is not None:

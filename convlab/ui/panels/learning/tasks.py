@@ -15,13 +15,13 @@ from convlab.engine.compare import FEATURE_SETS, ComparisonSettings, run_compari
 from convlab.engine.kmeans import OnlineKMeans, learn_centroids
 from convlab.engine.patches import extract_patches, fit_transform_patches
 from convlab.io.images import SUPPORTED_EXTENSIONS, ImageReadError, read_image
+from convlab.lab.kernel_bank import MAX_KERNELS
 
 PATCH_SOURCES = ("frame", "collected", "folder")
 METHOD_LABELS = {"kmeans": "KMeans (Lloyd)", "minibatch": "MiniBatchKMeans"}
 SAMPLE_PATCHES = 64
 ONLINE_PATCHES = 4000  # patches taken from each new frame in online mode
 FOLDER_MAX_SIDE = 1024
-BANK_LIMIT = 64  # convlab.ui.state.MAX_KERNELS (kept Qt-free here; a test checks they agree)
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,8 @@ class LearnedKernels:
         return sort_centroids(shown.reshape(k, -1), sizes, sort_by, shown.shape[1:])
 
     def bank(self, sort_by: str):
-        """(names, kernels) for the shared bank: the first BANK_LIMIT kernels in display order, named by rank."""
-        order = self.order(sort_by)[:BANK_LIMIT]
+        """(names, kernels) for the shared bank: the first MAX_KERNELS kernels in display order, named by rank."""
+        order = self.order(sort_by)[:MAX_KERNELS]
         total = self.sizes.sum() if self.sizes is not None and self.sizes.sum() > 0 else None
         names = [f"k-means {rank + 1}" + (f" ({100 * self.sizes[i] / total:.1f}%)" if total else "")
                  for rank, i in enumerate(order)]

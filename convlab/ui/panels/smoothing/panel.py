@@ -111,6 +111,7 @@ class SmoothingPanel(Panel):
 
     key = "smoothing"
     title = "Signal smoothing"
+    keeps_lesson_settings = True
 
     def __init__(self, bank, synchronous=False, parent=None):
         super().__init__(parent)

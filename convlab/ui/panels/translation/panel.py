@@ -21,6 +21,7 @@ class TranslationPanel(Panel):
 
     key = "translation"
     title = "Translation"
+    keeps_lesson_settings = True
 
     def __init__(self, bank, synchronous=False, parent=None):
         super().__init__(parent)

@@ -1,12 +1,24 @@
-"""State shared by every panel: the kernel bank."""
+"""The kernel bank every panel shares: a plain model that announces changes to its subscribers.
+
+It holds no Qt: the UI adapts ``subscribe`` to a Qt signal (``convlab.ui.bank_signals``).
+
+>>> import numpy as np
+>>> bank = KernelBank()
+>>> seen = []
+>>> bank.subscribe(lambda: seen.append(bank.enabled_count()))
+>>> bank.set_from_arrays(["a", "b"], np.ones((2, 3, 3)), "demo")
+>>> seen
+[2]
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
 
-MAX_KERNELS = 64
+__all__ = ["MAX_ABS_WEIGHT", "MAX_KERNELS", "KernelBank", "KernelEntry"]
+
+MAX_KERNELS = 64  # the most kernels a bank holds (the live grid shows at most this many maps)
 MAX_ABS_WEIGHT = 1e30  # larger weights make sums of products overflow float32 (3.4e38) on 0..255 inputs
 
 
@@ -37,15 +49,29 @@ def _as_float32(kernels, what: str) -> np.ndarray:
     return array.astype(np.float32)
 
 
-class KernelBank(QObject):
-    """The current kernel bank; every panel reads it and any panel may replace it."""
+class KernelBank:
+    """The current kernel bank; every panel reads it and any panel may replace it.
 
-    changed = Signal()
+    Every change calls the subscribed callbacks (no arguments), in the order they subscribed.
+    """
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
+    def __init__(self):
         self._entries: list[KernelEntry] = []
+        self._subscribers: list = []
         self.origin = ""
+
+    def subscribe(self, callback) -> None:
+        """Call ``callback()`` after every change of the bank."""
+        self._subscribers.append(callback)
+
+    def unsubscribe(self, callback) -> None:
+        """Stop calling ``callback`` (no error if it was not subscribed)."""
+        if callback in self._subscribers:
+            self._subscribers.remove(callback)
+
+    def _announce(self) -> None:
+        for callback in list(self._subscribers):
+            callback()
 
     def entries(self) -> list[KernelEntry]:
         """All kernels, enabled or not."""
@@ -66,7 +92,7 @@ class KernelBank(QObject):
                                  "of products would overflow")
         self._entries = entries
         self.origin = origin
-        self.changed.emit()
+        self._announce()
 
     def set_from_arrays(self, names, kernels, origin: str = "") -> None:
         """Replace the bank from a list of names and an array (K, kh, kw[, C])."""
@@ -85,7 +111,7 @@ class KernelBank(QObject):
         if not enabled and sum(e.enabled for e in self._entries) <= 1:
             return
         self._entries[index] = replace(self._entries[index], enabled=enabled)
-        self.changed.emit()
+        self._announce()
 
     def enabled_count(self) -> int:
         """How many kernels are used."""

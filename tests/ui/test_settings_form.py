@@ -1,0 +1,75 @@
+"""The declarative form: one control per declared field, both directions, no echo."""
+from dataclasses import dataclass, replace
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QPushButton, QSpinBox
+
+from convlab.lab.settings import setting
+from convlab.ui.widgets.settings_form import ScaledSlider, SettingsForm
+
+
+@dataclass(frozen=True)
+class Demo:
+    stride: int = setting(1, "Stride", low=1, high=8, tooltip="how far the kernel moves")
+    mode: str = setting("same", "Padding mode", choices=("full", "same", "valid"), labels={"same": "same size"})
+    causal: bool = setting(True, "Placement", choices=(True, False), labels={True: "causal", False: "centred"})
+    step: float = setting(1.0, "Step", low=0.05, high=10.0, step=0.05)
+    width: int = setting(15, "Width", low=1, high=151)
+    decay: float = setting(3.75, "Decay", low=0.25, high=60.0, step=0.25)
+    follow: bool = setting(True, "decay follows the width")
+
+    def settled(self):
+        return replace(self, decay=self.width / 4) if self.follow else self
+
+    def inactive(self):
+        return {"decay"} if self.follow else set()
+
+
+def make(qtbot):
+    form = SettingsForm(Demo(), sections=(("Kernel", ("stride", "mode", "width", "decay", "follow")),),
+                        hints={"width": "slider", "decay": "slider"})
+    qtbot.addWidget(form)
+    return form
+
+
+def test_controls_follow_the_declarations(qtbot):
+    form = make(qtbot)
+    w = form.widgets
+    assert isinstance(w["stride"], QSpinBox) and (w["stride"].minimum(), w["stride"].maximum()) == (1, 8)
+    assert w["stride"].toolTip() == "how far the kernel moves"
+    assert isinstance(w["mode"], QComboBox) and w["mode"].currentText() == "same size"
+    assert [w["causal"].itemText(i) for i in range(2)] == ["causal", "centred"]
+    assert isinstance(w["step"], QDoubleSpinBox) and w["step"].singleStep() == 0.05
+    assert isinstance(w["width"], ScaledSlider) and isinstance(w["follow"], QCheckBox)
+    assert list(form.groups) == ["Kernel", ""]  # the fields not named go to a last group
+
+
+def test_a_user_change_emits_the_new_settled_settings_once(qtbot):
+    form = make(qtbot)
+    seen = []
+    form.changed.connect(seen.append)
+    form.widgets["width"].slider.setValue(20)
+    assert seen == [Demo(width=20, decay=5.0)]
+    form.widgets["mode"].setCurrentIndex(2)
+    assert seen[-1].mode == "valid" and len(seen) == 2
+    assert not form.widgets["decay"].isEnabled()
+    form.widgets["follow"].setChecked(False)
+    assert form.widgets["decay"].isEnabled() and seen[-1].follow is False
+
+
+def test_set_settings_shows_without_echo_and_change_emits(qtbot):
+    form = make(qtbot)
+    seen = []
+    form.changed.connect(seen.append)
+    form.set_settings(Demo(stride=4, causal=False))
+    assert seen == [] and form.widgets["stride"].value() == 4 and form.widgets["causal"].currentData() is False
+    form.change(stride=4)  # nothing changed: no signal
+    assert seen == []
+    form.change(stride=5)
+    assert seen == [Demo(stride=5, causal=False)] and form.settings() == seen[0]
+
+
+def test_panels_add_their_own_widgets_to_a_group(qtbot):
+    form = make(qtbot)
+    button = QPushButton("Load")
+    form.add_row("Kernel", button)
+    assert button.parent() is form.groups["Kernel"]
