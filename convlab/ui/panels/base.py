@@ -43,6 +43,16 @@ class Panel(QWidget):
         """Apply a lesson's settings for this panel; returns plain-language warnings."""
         return [f"The panel '{self.title}' does not keep lesson settings; its part of the lesson was ignored."]
 
+    # settings (convlab.lab settings dataclasses), for the command line's --set panel.field=value
+    def current_settings(self) -> tuple:
+        """The panel's current settings objects (frozen dataclasses from convlab.lab), one per group."""
+        return ()
+
+    def apply_settings(self, settings) -> None:
+        """Show and use ``settings`` (one of the objects ``current_settings`` returns, changed) as if
+        the user had set them in the controls."""
+        raise ValueError(f"the panel '{self.title}' has no settings of type {type(settings).__name__}")
+
     # presentation mode
     def control_columns(self) -> list[QWidget]:
         """The secondary controls that F6 and presentation mode hide: by default every scroll area
