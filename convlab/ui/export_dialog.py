@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 
 from convlab.ui.export_view import (MAX_SCALE, MIN_SCALE, export_bank_montage, export_plot_png, export_plot_svg,
                                     export_widget_png, find_plots)
+from convlab.ui.theme import ERROR_COLOUR
 
 
 class ExportDialog(QDialog):
@@ -33,7 +34,7 @@ class ExportDialog(QDialog):
         self.scale_spin.setValue(2.0)
         self.scale_spin.setSuffix(" ×")
         self.error_label = QLabel("")
-        self.error_label.setStyleSheet("color: #c00000; font-weight: bold;")
+        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
         self.error_label.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         buttons.accepted.connect(self.ask_path)

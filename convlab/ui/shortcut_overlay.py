@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from convlab.ui.panels.base import Panel
+from convlab.ui.theme import theme
 
 KNOWN_KEYS = {
     "Space": "freeze / resume the live frames",
@@ -22,7 +23,6 @@ KNOWN_KEYS = {
     "?": "this list of keys",
     "F1": "this list of keys",
 }
-BASE_POINTS = 15
 
 
 @dataclass(frozen=True)
@@ -130,9 +130,7 @@ class ShortcutOverlay(QWidget):
 
     def show_over_window(self) -> None:
         """Fill the window with the list, in a font that follows the UI scale."""
-        presentation = getattr(self.window_, "presentation", None)
-        scale = presentation.ui_scale() if presentation is not None else 1.0
-        self.label.setText(shortcut_table_html(self.shortcuts(), BASE_POINTS * scale))
+        self.label.setText(shortcut_table_html(self.shortcuts(), theme().points("title")))
         self.setGeometry(self.window_.rect())
         self.show()
         self.raise_()

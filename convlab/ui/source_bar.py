@@ -6,6 +6,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton
 
 from convlab.sources.samples import SAMPLE_NAMES
 
+from convlab.ui.theme import ERROR_COLOUR, OK_COLOUR
+
 
 class SourceBar(QWidget):
     """Pick where frames come from; shows problems with the source in plain words."""
@@ -60,7 +62,7 @@ class SourceBar(QWidget):
 
     def show_message(self, text: str, error: bool = False) -> None:
         """Show a note (or an error, in a strong colour) next to the source controls."""
-        colour = "#b00020" if error else "#1b5e20"
+        colour = ERROR_COLOUR if error else OK_COLOUR
         self.banner.setStyleSheet(f"color: {colour}; font-weight: {'bold' if error else 'normal'};")
         self.banner.setText(text)
 
