@@ -41,7 +41,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lesson", metavar="FILE", default=None,
                    help="open a lesson file (.convlab: panel, source, kernel bank and settings) first; "
                         "--panel and --source still override it; a bad lesson exits with code 2")
+    p.add_argument("--set", action="append", default=[], metavar="PANEL.FIELD=VALUE", dest="assignments",
+                   help="set one setting of a panel, as its control would (repeatable; after --lesson), e.g. "
+                        "--set features.stride=2 --set smoothing.kind=box; a bad one exits with code 2 and "
+                        "lists what the panel allows")
     return p
+
+
+def apply_assignments(window, assignments) -> None:
+    """Apply ``PANEL.FIELD=VALUE`` settings (``--set``) to the window's panels, in order.
+
+    Raises ValueError naming the panel, the field and what is allowed, before anything else changes
+    for that assignment.
+    """
+    from convlab.lab.settings import parse_assignment, setting_fields
+
+    panels = {panel.key: panel for panel in window.panels}
+    for text in assignments:
+        key, _, rest = text.partition(".")
+        panel = panels.get(key)
+        if panel is None or not rest:
+            raise ValueError(f"'{text}' must start with a panel ({', '.join(panels)}), a dot and field=value")
+        name = rest.partition("=")[0].strip()
+        objects = panel.current_settings()
+        target = next((s for s in objects if name in {n for n, _, _ in setting_fields(s)}), None)
+        if target is None:
+            fields = ", ".join(n for s in objects for n, _, _ in setting_fields(s)) or "none"
+            raise ValueError(f"the panel '{key}' has no setting '{name}'; its settings are: {fields}")
+        panel.apply_settings(parse_assignment(target, rest))
 
 
 def _parse_size(text: str):
@@ -136,6 +163,13 @@ def main(argv=None) -> int:
         from convlab.ui.lesson_menu import open_lesson_from_command_line
 
         if not open_lesson_from_command_line(window, args.lesson):
+            window.close()
+            return 2
+    if args.assignments:
+        try:
+            apply_assignments(window, args.assignments)
+        except ValueError as exc:
+            print(f"convlab: --set: {exc}", file=sys.stderr)
             window.close()
             return 2
     if args.panel:
