@@ -13,7 +13,7 @@ kernel library complete the CNN block of the lecture.
 """
 from .activation import ACTIVATIONS, activate, is_signed_activation
 from .bank import conv_bank, conv_block
-from .banks import BANK_CHOICES, make_bank
+from .kernel_banks import BANK_CHOICES, make_bank
 from .blurpool import BLUR_FILTERS, blur_downsample, blur_pool, blur_pool1d, pool_windows
 from .block import BlockStages, cnn_block_stages, prepare_input, shrink_to
 from .connectivity import (MATRIX_KINDS, ImageCost, LayerCost, connection_ids, distinct_parameters,
@@ -38,7 +38,7 @@ from .receptive import PatchProducts, patch_products, receptive_field
 from .receptive_stack import StackLayer, receptive_field_growth, receptive_field_size, receptive_field_support
 from .rotation_invariance import orientation_pooling, orientation_sweep, rotate_image, rotated_bank
 from .shift import translate, translate1d
-from .signals import SpaceshipTrack, spaceship_track
+from .spaceship import SpaceshipTrack, spaceship_track
 from .smoothing import (SMOOTHING_KERNELS, SmoothingKernel, commute, error_vs_width, flip_and_slide, lag_of,
                         mse, smooth, smoothing_kernel)
 from .variants import tiled_conv1d, tiled_conv2d, unshared_conv1d, unshared_conv2d

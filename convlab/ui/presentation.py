@@ -59,7 +59,7 @@ def step_preset(panel, delta: int) -> str:
         return panel.step_preset(delta) or ""
     controls = getattr(panel, "controls", None)
     if hasattr(controls, "bank_request") and hasattr(panel, "build_bank"):
-        from convlab.engine.banks import BANK_CHOICES, BANK_LABELS
+        from convlab.engine.kernel_banks import BANK_CHOICES, BANK_LABELS
 
         request = controls.bank_request()
         choice = BANK_CHOICES[(BANK_CHOICES.index(request.choice) + delta) % len(BANK_CHOICES)]

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from convlab.engine.signals import spaceship_track
+from convlab.engine.spaceship import spaceship_track
 from convlab.engine.smoothing import (SMOOTHING_KERNELS, commute, error_vs_width, estimate_times, flip_and_slide,
                                       kernel_from_weights, lag_of, mse, placement_lags, smooth, smoothing_kernel)
 
