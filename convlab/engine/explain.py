@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_choice
 from .block import BlockStages, match_kernels_to_input
 from .receptive import patch_products, receptive_field
 
@@ -95,8 +96,7 @@ def explain_value(stages: BlockStages, kernels, k, i, j, stage="pooled", *, mode
     -------
     Explanation
     """
-    if stage not in EXPLAIN_STAGES:
-        raise ValueError(f"stage must be one of {EXPLAIN_STAGES}, got {stage!r}")
+    check_choice("stage", stage, EXPLAIN_STAGES)
     image = stages.input
     bank = match_kernels_to_input(kernels, image.shape[2] if image.ndim == 3 else 0)
     shown = {"conv": stages.conv, "activated": stages.activated, "pooled": stages.pooled}[stage]

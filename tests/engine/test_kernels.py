@@ -234,7 +234,7 @@ def test_bad_arguments():
         preset_kernel("gaussian", 3, sigma=0)
     with pytest.raises(ValueError, match="frequency must be in"):
         gabor_kernel(5, 0.0, frequency=0.7)
-    with pytest.raises(ValueError, match="theta must be a finite real"):
+    with pytest.raises(ValueError, match="theta must be a finite number"):
         gabor_kernel(5, float("inf"))
     with pytest.raises(ValueError, match="too small"):
         gabor_kernel(2, np.pi / 2)
@@ -242,11 +242,11 @@ def test_bad_arguments():
         random_bank(0, 3)
     with pytest.raises(ValueError, match="at least 2 weights"):
         random_bank(3, 1)
-    with pytest.raises(ValueError, match=r"distribution must be one of \('normal', 'uniform'\)"):
+    with pytest.raises(ValueError, match="distribution must be one of 'normal', 'uniform'; got 'gauss'"):
         random_bank(3, 3, distribution="gauss")
     with pytest.raises(ValueError, match="seed must be an integer"):
         random_bank(3, 3, seed=1.5)
     with pytest.raises(ValueError, match="channels must be an integer >= 1"):
         kernel_to_rgb(np.ones((3, 3)), channels=0)
-    with pytest.raises(ValueError, match="kernel must have at least 2 axes"):
+    with pytest.raises(ValueError, match="kernel must have at least 2 dimensions"):
         kernel_to_rgb(np.ones(3))
