@@ -54,7 +54,7 @@ def runs(x, k, seed):
     """name -> function returning (steps, centroids)."""
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
-    from convlab.engine.kmeans import _seed_centres, learn_centroids
+    from convlab.engine.kmeans import initial_centres, learn_centroids
 
     def engine(method):
         calls = []
@@ -66,7 +66,7 @@ def runs(x, k, seed):
         return model.n_iter_, model.cluster_centers_, 0
 
     def same_start():
-        centres = _seed_centres(x, k, seed, 10_000)
+        centres = initial_centres(x, k, seed, 10_000)
         model = KMeans(k, init=centres, n_init=1, random_state=seed).fit(x)
         return model.n_iter_, model.cluster_centers_, 0
 

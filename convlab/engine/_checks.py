@@ -19,7 +19,8 @@ import numpy as np
 
 __all__ = [
     "DtypeError", "as_float_array", "as_pair", "check_array", "check_choice", "check_finite", "check_finite_array",
-    "check_int", "check_min_ndim", "check_ndim", "check_positive_int", "check_real", "check_real_dtype", "float_result_dtype",
+    "check_int", "check_min_ndim", "check_ndim", "check_positive_int", "check_real", "check_real_dtype",
+    "float_result_dtype",
 ]
 
 

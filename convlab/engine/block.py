@@ -14,6 +14,8 @@ from .activation import activate
 from .bank import conv_bank
 from .pooling import pool2d
 
+__all__ = ["INPUT_KINDS", "BlockStages", "cnn_block_stages", "match_kernels_to_input", "prepare_input", "shrink_to"]
+
 INPUT_KINDS = ("gray", "color")
 
 

@@ -21,6 +21,8 @@ from ._checks import check_choice
 from .block import BlockStages, match_kernels_to_input
 from .receptive import patch_products, receptive_field
 
+__all__ = ["EXPLAIN_STAGES", "Explanation", "explain_value"]
+
 EXPLAIN_STAGES = ("conv", "activated", "pooled")
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from ._checks import check_array, check_choice, check_finite, check_finite_array, check_int, check_positive_int
 
-__all__ = ["METHODS", "Clustering", "OnlineKMeans", "assign_patches", "learn_centroids"]
+__all__ = ["METHODS", "Clustering", "OnlineKMeans", "assign_patches", "initial_centres", "learn_centroids"]
 
 METHODS = ("kmeans", "minibatch")
 CHUNK_SECONDS = 1.0  # longest Lloyd chunk between two callbacks (chunks double up to this)
@@ -120,6 +120,28 @@ def _seed_centres(x, k, seed, init_size):
     subset = x if size == n else x[np.random.default_rng(seed).choice(n, size, replace=False)]
     centres, _ = kmeans_plusplus(subset, k, random_state=seed)
     return np.ascontiguousarray(centres, np.float32)
+
+
+def initial_centres(patches, k, seed=0, init_size=10_000):
+    """The k-means++ centres `learn_centroids` starts from (e.g. to give scikit-learn the same start).
+
+    Parameters
+    ----------
+    patches, k, seed, init_size
+        As in `learn_centroids`.
+
+    Returns
+    -------
+    ndarray, float32, (k, D)
+
+    Examples
+    --------
+    >>> x = np.concatenate([np.zeros((5, 2)), np.ones((5, 2))])
+    >>> initial_centres(x, 2).shape
+    (2, 2)
+    """
+    x, k = _check_data(patches, k)
+    return _seed_centres(x, k, check_int("seed", seed), init_size)
 
 
 def _next_chunk(chunk, elapsed, done_in_chunk):

@@ -10,6 +10,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+__all__ = ["write_bytes_atomic", "write_text_atomic"]
+
 
 def write_bytes_atomic(path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically, keeping the permissions of a file it replaces.
