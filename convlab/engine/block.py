@@ -70,8 +70,10 @@ def prepare_input(rgb, kind="gray"):
         raise ValueError(f"rgb must have shape (H, W), (H, W, 3) or (H, W, 4); got shape {x.shape}")
     if kind == "color":
         return np.ascontiguousarray(x[:, :, :3], dtype=np.float32) * scale
-    weights = np.array([0.299, 0.587, 0.114], np.float32) * scale
-    return x[:, :, :3].astype(np.float32) @ weights
+    # Weigh first, scale after: folding 1/255 into the weights made white 1.0000001, above 1.
+    gray = x[:, :, :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    gray *= scale
+    return gray
 
 
 def match_kernels_to_input(kernels, channels):

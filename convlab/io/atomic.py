@@ -18,8 +18,10 @@ def write_bytes_atomic(path, data: bytes) -> Path:
 
     Examples
     --------
-    >>> write_bytes_atomic("notes.txt", b"kernel")  # doctest: +SKIP
+    >>> write_bytes_atomic("notes.txt", b"kernel")
     PosixPath('notes.txt')
+    >>> Path("notes.txt").read_bytes()
+    b'kernel'
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")

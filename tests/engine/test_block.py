@@ -34,6 +34,15 @@ def test_prepare_input_gray_uses_luminance_weights():
         prepare_input(rgb, "hsv")
 
 
+def test_prepare_input_gray_stays_in_zero_one():
+    """White is exactly 1 (it was 1.0000001 when 1/255 was folded into the weights)."""
+    assert prepare_input(np.full((2, 2, 3), 255, np.uint8)).tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    levels = np.arange(0, 256, 5, dtype=np.uint8)  # 52**3 colours
+    rgb = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 52, 3)
+    gray = prepare_input(rgb)
+    assert gray.min() >= 0.0 and gray.max() <= 1.0
+
+
 def test_match_kernels_gray_on_color_gives_channel_mean_response():
     rng = np.random.default_rng(0)
     gray_kernel = rng.normal(size=(1, 3, 3))
