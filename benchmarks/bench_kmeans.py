@@ -34,7 +34,7 @@ def prepare(patches, size, seed=0):
     from sklearn.datasets import load_sample_image
     from sklearn.decomposition import PCA
 
-    from convlab.engine.patches import extract_patches, fit_zca, apply_zca, normalize_patches
+    from convlab.engine.patches import apply_zca, extract_patches, fit_zca, normalize_patches
 
     photo = load_sample_image("china.jpg")
     timings = {"extract": [], "normalise": [], "zca": [], "pca": []}
@@ -51,7 +51,7 @@ def prepare(patches, size, seed=0):
 
 
 def runs(x, k, seed):
-    """name -> function returning (steps, centroids)."""
+    """Each run by name: a function returning (steps, centroids, number of callback calls)."""
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
     from convlab.engine.kmeans import initial_centres, learn_centroids

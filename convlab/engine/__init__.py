@@ -16,35 +16,114 @@ from .bank import conv_bank, conv_block
 from .block import BlockStages, cnn_block_stages, match_kernels_to_input, prepare_input, shrink_to
 from .blurpool import BLUR_FILTERS, blur_downsample, blur_pool, blur_pool1d, pool_windows
 from .centroids import SORT_KEYS, centroid_orientations, centroids_to_kernels, sort_centroids
-from .compare import (FEATURE_SET_LABELS, FEATURE_SETS, ComparisonRow, ComparisonSettings, hand_designed_bank,
-                      run_comparison, scale_to_pixels, split_indices)
-from .connectivity import (MATRIX_KINDS, ImageCost, LayerCost, connection_ids, distinct_parameters,
-                           image_conv_cost, layer_costs, layer_taps, uncovered_tail, weight_matrix)
+from .compare import (
+    FEATURE_SET_LABELS,
+    FEATURE_SETS,
+    ComparisonRow,
+    ComparisonSettings,
+    hand_designed_bank,
+    run_comparison,
+    scale_to_pixels,
+    split_indices,
+)
+from .connectivity import (
+    MATRIX_KINDS,
+    ImageCost,
+    LayerCost,
+    connection_ids,
+    distinct_parameters,
+    image_conv_cost,
+    layer_costs,
+    layer_taps,
+    uncovered_tail,
+    weight_matrix,
+)
 from .conv import BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output_size, pad_image, padding_for
 from .correlation_switch import OPERATIONS, apply_operation, operation_products
 from .encode import ENCODINGS, encode_images, feature_maps, region_pool, triangle_encoding
 from .explain import Explanation, explain_value
-from .invariance import (EquivarianceCheck, PooledChange, ShiftCurve, band_outline, border_band, cosine_similarity,
-                         equivariance_check, equivariance_error, pooled_change, pooled_offset, shift_curves)
+from .invariance import (
+    EquivarianceCheck,
+    PooledChange,
+    ShiftCurve,
+    band_outline,
+    border_band,
+    cosine_similarity,
+    equivariance_check,
+    equivariance_error,
+    pooled_change,
+    pooled_offset,
+    shift_curves,
+)
 from .kernel_banks import BANK_CHOICES, BANK_LABELS, make_bank
-from .kernel_ops import (MAX_KERNEL_SIDE, Normalised, apply_divisor_offset, flip_horizontal, flip_vertical,
-                         is_rotation_symmetric, normalise, parse_cell, parse_grid_text, random_kernel, resize_kernel,
-                         rotate90, to_convolution, transpose)
-from .kernels import (DEFAULT_BANK_NAMES, EDGE_PRESET_NAMES, GABOR_PRESET_DEGREES, PRESET_NAMES, default_bank,
-                      gabor_kernel, kernel_to_rgb, preset_kernel, random_bank)
+from .kernel_ops import (
+    MAX_KERNEL_SIDE,
+    Normalised,
+    apply_divisor_offset,
+    flip_horizontal,
+    flip_vertical,
+    is_rotation_symmetric,
+    normalise,
+    parse_cell,
+    parse_grid_text,
+    random_kernel,
+    resize_kernel,
+                      rotate90,
+    to_convolution,
+    transpose,
+)
+from .kernels import (
+    DEFAULT_BANK_NAMES,
+    EDGE_PRESET_NAMES,
+    GABOR_PRESET_DEGREES,
+    PRESET_NAMES,
+    default_bank,
+    gabor_kernel,
+    kernel_to_rgb,
+    preset_kernel,
+    random_bank,
+)
 from .kmeans import METHODS as KMEANS_METHODS
 from .kmeans import Clustering, OnlineKMeans, assign_patches, initial_centres, learn_centroids
-from .patches import (Preprocessing, ZcaWhitening, apply_zca, extract_patches, fit_preprocessing,
-                      fit_transform_patches, fit_zca, normalize_patches, to_gray)
+from .patches import (
+    Preprocessing,
+    ZcaWhitening,
+    apply_zca,
+    extract_patches,
+    fit_preprocessing,
+    fit_transform_patches,
+    fit_zca,
+    normalize_patches,
+    to_gray,
+)
 from .pooling import POOL_KINDS, pool1d, pool2d, pool_output_size
 from .receptive import PatchProducts, patch_products, receptive_field
-from .receptive_stack import (StackLayer, receptive_field_growth, receptive_field_size, receptive_field_support,
-                              stack_input_length)
+from .receptive_stack import (
+    StackLayer,
+    receptive_field_growth,
+    receptive_field_size,
+    receptive_field_support,
+    stack_input_length,
+)
 from .rotation_invariance import bar_image, orientation_pooling, orientation_sweep, rotate_image, rotated_bank
 from .shift import translate, translate1d
-from .smoothing import (SMOOTHING_KERNELS, Commutation, SlideTerms, SmoothingKernel, check_lagged_kernel, commute,
-                        error_vs_width, estimate_times, flip_and_slide, kernel_from_weights, lag_of, mse,
-                        placement_lags, smooth, smoothing_kernel)
+from .smoothing import (
+    SMOOTHING_KERNELS,
+    Commutation,
+    SlideTerms,
+    SmoothingKernel,
+    check_lagged_kernel,
+    commute,
+    error_vs_width,
+    estimate_times,
+    flip_and_slide,
+    kernel_from_weights,
+    lag_of,
+    mse,
+    placement_lags,
+    smooth,
+    smoothing_kernel,
+)
 from .spaceship import SpaceshipTrack, spaceship_track
 from .variants import tiled_conv1d, tiled_conv2d, unshared_conv1d, unshared_conv2d
 

@@ -41,7 +41,7 @@ def _leaky_relu(x, slope, out):
 
 
 def activate(x, name, *, negative_slope=0.01, out=None):
-    """Apply the activation function `name` elementwise.
+    r"""Apply the activation function `name` elementwise.
 
     Parameters
     ----------
@@ -50,8 +50,8 @@ def activate(x, name, *, negative_slope=0.01, out=None):
         integers are computed in float64.
     name : {"identity", "relu", "leaky_relu", "abs", "tanh", "sigmoid"}
         ``identity``: x; ``relu``: max(x, 0); ``leaky_relu``: x for x > 0, else
-        ``negative_slope * x``; ``abs``: \\|x\\|; ``tanh``; ``sigmoid``: 1 / (1 + exp(-x)),
-        computed without overflow for large \\|x\\| (saturates to exactly 0 or 1, no warnings).
+        ``negative_slope * x``; ``abs``: \|x\|; ``tanh``; ``sigmoid``: 1 / (1 + exp(-x)),
+        computed without overflow for large \|x\| (saturates to exactly 0 or 1, no warnings).
     negative_slope : float, default 0.01
         Slope of ``leaky_relu`` for negative inputs; ignored by the other activations.
     out : ndarray, optional

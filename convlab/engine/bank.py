@@ -220,7 +220,7 @@ def conv_block(image, kernels, mode="same", boundary="fill", stride=1, dilation=
 
 
 def _fused_block(image, kernels, key, boundary, stages, out):
-    """conv -> activation -> pooling (window == stride) tile by tile, into `out` (K, H'', W'')."""
+    """Conv -> activation -> pooling (window == stride) tile by tile, into `out` (K, H'', W'')."""
     activation, size, kind = stages
     n_kernels, n_h, n_w = out.shape
     geometry, phases, tasks, flops, _, _ = _plan(key, (n_h * size, n_w * size), size, size > 1)

@@ -68,7 +68,7 @@ def triangle_encoding(distances, axis=-1):
 
 
 def _check_inputs(images, kernels):
-    """images (N, H, W[, C]) and kernels (K, kh, kw[, C]) as float32, checked against each other."""
+    """Images (N, H, W[, C]) and kernels (K, kh, kw[, C]) as float32, checked against each other."""
     images = check_array("images", images, (3, 4), "(N, H, W) or (N, H, W, C)")
     kernels = check_array("kernels", kernels, images.ndim,
                           f"(K, kh, kw{', C' * (images.ndim == 4)}) to match the images")

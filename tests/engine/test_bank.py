@@ -7,6 +7,7 @@ from scipy.signal import correlate2d
 
 from convlab.engine.bank import conv_bank, conv_block
 from convlab.engine.conv import BOUNDARIES, MODES
+
 KERNEL_SHAPES = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (7, 7), (2, 5), (4, 1)]
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from convlab.engine.kernel_banks import BANK_CHOICES, make_bank
 from convlab.engine.block import cnn_block_stages, match_kernels_to_input, prepare_input, shrink_to
 from convlab.engine.explain import explain_value
+from convlab.engine.kernel_banks import BANK_CHOICES, make_bank
 
 
 def test_engine_imports_no_qt():

@@ -6,8 +6,14 @@ import pytest
 from scipy import ndimage, signal
 
 from convlab.engine.kernels import (
-    DEFAULT_BANK_NAMES, GABOR_PRESET_DEGREES, PRESET_NAMES, default_bank, gabor_kernel,
-    kernel_to_rgb, preset_kernel, random_bank,
+    DEFAULT_BANK_NAMES,
+    GABOR_PRESET_DEGREES,
+    PRESET_NAMES,
+    default_bank,
+    gabor_kernel,
+    kernel_to_rgb,
+    preset_kernel,
+    random_bank,
 )
 
 ODD_SIZES = (3, 5, 7, 9)

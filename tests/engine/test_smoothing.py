@@ -2,9 +2,20 @@
 import numpy as np
 import pytest
 
+from convlab.engine.smoothing import (
+    SMOOTHING_KERNELS,
+    commute,
+    error_vs_width,
+    estimate_times,
+    flip_and_slide,
+    kernel_from_weights,
+    lag_of,
+    mse,
+    placement_lags,
+    smooth,
+    smoothing_kernel,
+)
 from convlab.engine.spaceship import spaceship_track
-from convlab.engine.smoothing import (SMOOTHING_KERNELS, commute, error_vs_width, estimate_times, flip_and_slide,
-                                      kernel_from_weights, lag_of, mse, placement_lags, smooth, smoothing_kernel)
 
 
 def direct_smooth(x, weights, lags, times):
