@@ -53,7 +53,8 @@ def _check_filter(taps):
     """The blur filter as a float64 array divided by its sum, or ValueError naming `filter`."""
     if isinstance(taps, str):
         if taps not in BLUR_FILTERS:
-            raise ValueError(f"filter must be one of {tuple(BLUR_FILTERS)} or a sequence of weights; got {taps!r}")
+            raise ValueError(f"filter must be one of {', '.join(map(repr, BLUR_FILTERS))} or a sequence of weights; "
+                             f"got {taps!r}")
         taps = BLUR_FILTERS[taps]
     try:
         weights = np.asarray(taps, dtype=np.float64)

@@ -32,7 +32,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_positive_int
+from ._checks import as_float_array, check_array, check_choice, check_positive_int
 from .bank import conv_bank
 
 __all__ = ["ENCODINGS", "REGION_POOL_KINDS", "encode_images", "feature_maps", "region_pool",
@@ -62,8 +62,7 @@ def triangle_encoding(distances, axis=-1):
     >>> triangle_encoding(np.array([1.0, 2.0, 6.0])).tolist()  # mean 3
     [2.0, 1.0, 0.0]
     """
-    d = np.asarray(distances)
-    d = d if d.dtype.kind == "f" else d.astype(np.float64)
+    d = as_float_array("distances", distances)
     return np.maximum(d.mean(axis=axis, keepdims=True) - d, 0)
 
 
