@@ -3,8 +3,9 @@
     python benchmarks/bench_conv.py [--quick] [--repeat N] [--no-mallopt]
 
 For each workload (K float32 kernels over a 480x640 or 1080x1920 frame, 'same' output, zero
-padding; the last one, 31x31 kernels, is where conv_bank switches to its FFT route) it times ``convlab.engine.bank.conv_bank`` (with a preallocated ``out=`` buffer, as the
-live panel calls it, and returning a new array) and ``conv_block`` (conv -> ReLU -> 2x2 max pool)
+padding; the last one, 31x31 kernels, is where conv_bank switches to its FFT route) it times
+``convlab.engine.bank.conv_bank`` (with a preallocated ``out=`` buffer, as the live panel calls it,
+and returning a new array) and ``conv_block`` (conv -> ReLU -> 2x2 max pool)
 against the peers that are installed: a loop of ``scipy.ndimage.correlate`` (mode constant),
 ``scipy.signal.fftconvolve`` batched over the kernels (2 scipy.fft workers), a loop of OpenCV
 ``cv2.filter2D`` (BORDER_CONSTANT, 2 threads) and ``torch.nn.functional.conv2d`` (padding="same",
@@ -131,7 +132,7 @@ def cv2_peer(image, kernels):
 
 
 def torch_peers(image, kernels):
-    """torch conv2d (padding="same") and its conv -> relu -> max_pool2d block, 2 threads."""
+    """Torch conv2d (padding="same") and its conv -> relu -> max_pool2d block, 2 threads."""
     import torch
 
     torch.set_num_threads(2)

@@ -34,7 +34,7 @@ def prepare(patches, size, seed=0):
     from sklearn.datasets import load_sample_image
     from sklearn.decomposition import PCA
 
-    from convlab.engine.patches import extract_patches, fit_zca, apply_zca, normalize_patches
+    from convlab.engine.patches import apply_zca, extract_patches, fit_zca, normalize_patches
 
     photo = load_sample_image("china.jpg")
     timings = {"extract": [], "normalise": [], "zca": [], "pca": []}
@@ -51,10 +51,10 @@ def prepare(patches, size, seed=0):
 
 
 def runs(x, k, seed):
-    """name -> function returning (steps, centroids)."""
+    """Each run by name: a function returning (steps, centroids, number of callback calls)."""
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
-    from convlab.engine.kmeans import _seed_centres, learn_centroids
+    from convlab.engine.kmeans import initial_centres, learn_centroids
 
     def engine(method):
         calls = []
@@ -66,7 +66,7 @@ def runs(x, k, seed):
         return model.n_iter_, model.cluster_centers_, 0
 
     def same_start():
-        centres = _seed_centres(x, k, seed, 10_000)
+        centres = initial_centres(x, k, seed, 10_000)
         model = KMeans(k, init=centres, n_init=1, random_state=seed).fit(x)
         return model.n_iter_, model.cluster_centers_, 0
 

@@ -13,64 +13,153 @@ kernel library complete the CNN block of the lecture.
 """
 from .activation import ACTIVATIONS, activate, is_signed_activation
 from .bank import conv_bank, conv_block
-from .banks import BANK_CHOICES, make_bank
+from .block import BlockStages, cnn_block_stages, match_kernels_to_input, prepare_input, shrink_to
 from .blurpool import BLUR_FILTERS, blur_downsample, blur_pool, blur_pool1d, pool_windows
-from .block import BlockStages, cnn_block_stages, prepare_input, shrink_to
-from .connectivity import (MATRIX_KINDS, ImageCost, LayerCost, connection_ids, distinct_parameters,
-                           image_conv_cost, layer_costs, layer_taps, weight_matrix)
 from .centroids import SORT_KEYS, centroid_orientations, centroids_to_kernels, sort_centroids
-from .compare import FEATURE_SETS, ComparisonRow, ComparisonSettings, run_comparison
-from .conv import BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output_size
+from .compare import (
+    FEATURE_SET_LABELS,
+    FEATURE_SETS,
+    ComparisonRow,
+    ComparisonSettings,
+    hand_designed_bank,
+    run_comparison,
+    scale_to_pixels,
+    split_indices,
+)
+from .connectivity import (
+    MATRIX_KINDS,
+    ImageCost,
+    LayerCost,
+    connection_ids,
+    distinct_parameters,
+    image_conv_cost,
+    layer_costs,
+    layer_taps,
+    uncovered_tail,
+    weight_matrix,
+)
+from .conv import BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output_size, pad_image, padding_for
+from .correlation_switch import OPERATIONS, apply_operation, operation_products
 from .encode import ENCODINGS, encode_images, feature_maps, region_pool, triangle_encoding
 from .explain import Explanation, explain_value
-from .correlation_switch import OPERATIONS, apply_operation, operation_products
-from .invariance import (EquivarianceCheck, PooledChange, ShiftCurve, border_band, cosine_similarity,
-                         equivariance_check, equivariance_error, pooled_change, shift_curves)
-from .kernel_ops import (Normalised, apply_divisor_offset, flip_horizontal, flip_vertical, normalise,
-                         parse_grid_text, random_kernel, resize_kernel, rotate90, to_convolution, transpose)
+from .invariance import (
+    EquivarianceCheck,
+    PooledChange,
+    ShiftCurve,
+    band_outline,
+    border_band,
+    cosine_similarity,
+    equivariance_check,
+    equivariance_error,
+    pooled_change,
+    pooled_offset,
+    shift_curves,
+)
+from .kernel_banks import BANK_CHOICES, BANK_LABELS, make_bank
+from .kernel_ops import (
+    MAX_KERNEL_SIDE,
+    Normalised,
+    apply_divisor_offset,
+    flip_horizontal,
+    flip_vertical,
+    is_rotation_symmetric,
+    normalise,
+    parse_cell,
+    parse_grid_text,
+    random_kernel,
+    resize_kernel,
+                      rotate90,
+    to_convolution,
+    transpose,
+)
+from .kernels import (
+    DEFAULT_BANK_NAMES,
+    EDGE_PRESET_NAMES,
+    GABOR_PRESET_DEGREES,
+    PRESET_NAMES,
+    default_bank,
+    gabor_kernel,
+    kernel_to_rgb,
+    preset_kernel,
+    random_bank,
+)
 from .kmeans import METHODS as KMEANS_METHODS
-from .kmeans import Clustering, OnlineKMeans, assign_patches, learn_centroids
-from .kernels import PRESET_NAMES, default_bank, gabor_kernel, kernel_to_rgb, preset_kernel, random_bank
-from .patches import (Preprocessing, ZcaWhitening, apply_zca, extract_patches, fit_preprocessing, fit_zca,
-                      normalize_patches)
+from .kmeans import Clustering, OnlineKMeans, assign_patches, initial_centres, learn_centroids
+from .patches import (
+    Preprocessing,
+    ZcaWhitening,
+    apply_zca,
+    extract_patches,
+    fit_preprocessing,
+    fit_transform_patches,
+    fit_zca,
+    normalize_patches,
+    to_gray,
+)
 from .pooling import POOL_KINDS, pool1d, pool2d, pool_output_size
 from .receptive import PatchProducts, patch_products, receptive_field
-from .receptive_stack import StackLayer, receptive_field_growth, receptive_field_size, receptive_field_support
-from .rotation_invariance import orientation_pooling, orientation_sweep, rotate_image, rotated_bank
+from .receptive_stack import (
+    StackLayer,
+    receptive_field_growth,
+    receptive_field_size,
+    receptive_field_support,
+    stack_input_length,
+)
+from .rotation_invariance import bar_image, orientation_pooling, orientation_sweep, rotate_image, rotated_bank
 from .shift import translate, translate1d
-from .signals import SpaceshipTrack, spaceship_track
-from .smoothing import (SMOOTHING_KERNELS, SmoothingKernel, commute, error_vs_width, flip_and_slide, lag_of,
-                        mse, smooth, smoothing_kernel)
+from .smoothing import (
+    SMOOTHING_KERNELS,
+    Commutation,
+    SlideTerms,
+    SmoothingKernel,
+    check_lagged_kernel,
+    commute,
+    error_vs_width,
+    estimate_times,
+    flip_and_slide,
+    kernel_from_weights,
+    lag_of,
+    mse,
+    placement_lags,
+    smooth,
+    smoothing_kernel,
+)
+from .spaceship import SpaceshipTrack, spaceship_track
 from .variants import tiled_conv1d, tiled_conv2d, unshared_conv1d, unshared_conv2d
 
 __all__ = [
-    "ACTIVATIONS", "BANK_CHOICES", "BOUNDARIES", "MODES", "POOL_KINDS", "PRESET_NAMES",
+    "ACTIVATIONS", "BANK_CHOICES", "BANK_LABELS", "BOUNDARIES", "MODES", "POOL_KINDS",
     "BlockStages", "Explanation", "PatchProducts",
     "activate", "cnn_block_stages", "conv_bank", "conv_block", "convolve1d", "convolve2d", "correlate2d",
-    "default_bank", "explain_value", "gabor_kernel", "is_signed_activation", "kernel_to_rgb", "make_bank",
-    "output_size", "patch_products", "pool1d", "pool2d", "pool_output_size", "prepare_input", "preset_kernel",
-    "random_bank", "receptive_field", "shrink_to", "translate", "translate1d",
+    "explain_value", "is_signed_activation", "make_bank", "match_kernels_to_input", "output_size", "pad_image",
+    "padding_for", "patch_products", "pool1d", "pool2d", "pool_output_size", "prepare_input", "receptive_field",
+    "shrink_to", "translate", "translate1d",
+    # the kernel library
+    "DEFAULT_BANK_NAMES", "EDGE_PRESET_NAMES", "GABOR_PRESET_DEGREES", "PRESET_NAMES", "default_bank",
+    "gabor_kernel", "kernel_to_rgb", "preset_kernel", "random_bank",
     # connectivity (sparse interactions, parameter sharing, variants)
     "MATRIX_KINDS", "ImageCost", "LayerCost", "StackLayer", "connection_ids", "distinct_parameters",
     "image_conv_cost", "layer_costs", "layer_taps", "receptive_field_growth", "receptive_field_size",
-    "receptive_field_support", "tiled_conv1d", "tiled_conv2d", "unshared_conv1d", "unshared_conv2d",
-    "weight_matrix",
+    "receptive_field_support", "stack_input_length", "tiled_conv1d", "tiled_conv2d", "uncovered_tail",
+    "unshared_conv1d", "unshared_conv2d", "weight_matrix",
     # smoothing the spaceship's position (1-D convolution)
-    "SMOOTHING_KERNELS", "SmoothingKernel", "SpaceshipTrack", "commute", "error_vs_width", "flip_and_slide",
-    "lag_of", "mse", "smooth", "smoothing_kernel", "spaceship_track",
+    "SMOOTHING_KERNELS", "Commutation", "SlideTerms", "SmoothingKernel", "SpaceshipTrack", "check_lagged_kernel",
+    "commute", "error_vs_width", "estimate_times", "flip_and_slide", "kernel_from_weights", "lag_of", "mse",
+    "placement_lags", "smooth", "smoothing_kernel", "spaceship_track",
     # editing kernels
-    "OPERATIONS", "Normalised", "apply_divisor_offset", "apply_operation", "flip_horizontal", "flip_vertical",
-    "normalise", "operation_products", "parse_grid_text", "random_kernel", "resize_kernel", "rotate90",
-    "to_convolution", "transpose",
+    "MAX_KERNEL_SIDE", "OPERATIONS", "Normalised", "apply_divisor_offset", "apply_operation", "flip_horizontal",
+    "flip_vertical", "is_rotation_symmetric", "normalise", "operation_products", "parse_cell", "parse_grid_text",
+    "random_kernel", "resize_kernel", "rotate90", "to_convolution", "transpose",
     # equivariance and invariance
-    "BLUR_FILTERS", "EquivarianceCheck", "PooledChange", "ShiftCurve", "blur_downsample", "blur_pool",
-    "blur_pool1d", "border_band", "cosine_similarity", "equivariance_check", "equivariance_error",
-    "orientation_pooling", "orientation_sweep", "pool_windows", "pooled_change", "rotate_image", "rotated_bank",
-    "shift_curves",
+    "BLUR_FILTERS", "EquivarianceCheck", "PooledChange", "ShiftCurve", "band_outline", "bar_image",
+    "blur_downsample", "blur_pool", "blur_pool1d", "border_band", "cosine_similarity", "equivariance_check",
+    "equivariance_error", "orientation_pooling", "orientation_sweep", "pool_windows", "pooled_change",
+    "pooled_offset", "rotate_image", "rotated_bank", "shift_curves",
     # features without supervision: patches, k-means, encoding, comparison
-    "ENCODINGS", "FEATURE_SETS", "KMEANS_METHODS", "SORT_KEYS", "Clustering", "ComparisonRow",
-    "ComparisonSettings", "OnlineKMeans", "Preprocessing", "ZcaWhitening", "apply_zca", "assign_patches",
-    "centroid_orientations", "centroids_to_kernels", "encode_images", "extract_patches", "feature_maps",
-    "fit_preprocessing", "fit_zca", "learn_centroids", "normalize_patches", "region_pool", "run_comparison",
-    "sort_centroids", "triangle_encoding",
+    "ENCODINGS", "FEATURE_SETS", "FEATURE_SET_LABELS", "KMEANS_METHODS", "SORT_KEYS", "Clustering",
+    "ComparisonRow", "ComparisonSettings", "OnlineKMeans", "Preprocessing", "ZcaWhitening", "apply_zca",
+    "assign_patches", "centroid_orientations", "centroids_to_kernels", "encode_images", "extract_patches",
+    "feature_maps", "fit_preprocessing", "fit_transform_patches", "fit_zca", "hand_designed_bank",
+    "initial_centres", "learn_centroids", "normalize_patches", "region_pool", "run_comparison", "scale_to_pixels",
+    "sort_centroids", "split_indices", "to_gray", "triangle_encoding",
 ]

@@ -22,11 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["BANK_MODES", "BANK_BOUNDARIES", "BankGeometry", "PadSource", "plan_geometry",
-           "source_index", "pad_source", "pad_region"]
-
-BANK_MODES = ("full", "same", "valid")
-BANK_BOUNDARIES = ("fill", "wrap", "symm")
+__all__ = ["BankGeometry", "PadSource", "plan_geometry", "source_index", "pad_source", "pad_region"]
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,9 @@ import numpy as np
 
 from ._mec import zeros
 
-__all__ = ["BLOCK_ACTIVATIONS", "BLOCK_POOL_KINDS", "LEAKY_SLOPE", "n_windows",
-           "activate_inplace", "pool_into", "activation_and_pool", "activation_and_pool_tile"]
+__all__ = ["LEAKY_SLOPE", "n_windows", "activate_inplace", "pool_into", "activation_and_pool",
+           "activation_and_pool_tile"]
 
-BLOCK_ACTIVATIONS = ("identity", "relu", "leaky_relu", "abs", "tanh", "sigmoid")
-BLOCK_POOL_KINDS = ("max", "avg", "min", "l2")
 LEAKY_SLOPE = 0.01
 
 # Non-decreasing activations computed exactly in float32: they commute with max and min pooling,
@@ -38,7 +36,7 @@ def n_windows(n, size, stride):
 
 
 def activate_inplace(x, name):
-    """Apply activation `name` (one of BLOCK_ACTIVATIONS) to float32 array `x` in place.
+    """Apply activation `name` (one of `convlab.engine.activation.ACTIVATIONS`) to float32 array `x` in place.
 
     ``leaky_relu`` uses slope LEAKY_SLOPE (0.01, torch's default); ``sigmoid`` is computed as
     ``(1 + tanh(x / 2)) / 2``, which cannot overflow. ReLU takes the maximum with an array of

@@ -1,6 +1,6 @@
-"""Reading a kernel typed in a grid cell or pasted from a spreadsheet (public via `kernel_ops`).
+r"""Reading a kernel typed in a grid cell or pasted from a spreadsheet (public via `kernel_ops`).
 
->>> parse_grid_text("1 2\\n3 4").shape
+>>> parse_grid_text("1 2\n3 4").shape
 (2, 2)
 """
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _separator(text):
 
 
 def parse_grid_text(text):
-    """Read a grid of weights pasted from a spreadsheet or typed as text.
+    r"""Read a grid of weights pasted from a spreadsheet or typed as text.
 
     Rows are lines; cells are separated by tabs (spreadsheet copy), else semicolons, else commas
     (CSV), else any spaces. Blank lines before and after the grid are ignored. With tabs or
@@ -98,10 +98,10 @@ def parse_grid_text(text):
 
     Examples
     --------
-    >>> parse_grid_text("1\\t2\\t3\\n4\\t5\\t6\\n")
+    >>> parse_grid_text("1\t2\t3\n4\t5\t6\n")
     array([[1., 2., 3.],
            [4., 5., 6.]])
-    >>> parse_grid_text("1, 1/2\\n-1, 0")
+    >>> parse_grid_text("1, 1/2\n-1, 0")
     array([[ 1. ,  0.5],
            [-1. ,  0. ]])
     """

@@ -11,8 +11,9 @@ variant of "memory-efficient convolution", Cho & Brand 2017). Copy volume: kw im
 Row dilation d > 1 splits the rows into d phases (padded rows rho, rho + d, ...) that are each a
 dilation-1 problem. The padded image is never built whole: a tile writes just the band of padded
 rows and columns it reads (`_bank_plan.pad_region`) into a scratch buffer of its thread, so the
-padding runs on both threads and the band is still in cache when S is copied from it. The output is cut into tiles (rows x columns) whose copy S is at most
-_COPY_BYTES and whose sgemm calls stay small: kernels go 16 at a time and tiles are narrow
+padding runs on both threads and the band is still in cache when S is copied from it. The
+output is cut into tiles (rows x columns) whose copy S is at most _COPY_BYTES and whose sgemm
+calls stay small: kernels go 16 at a time and tiles are narrow
 enough that OpenBLAS (AVX-512 builds) runs its unpacked "direct" sgemm kernel, about 3x faster
 here than the packed path for these skinny products (M = 16). Two threads (the caller and one
 worker; numpy releases the GIL in copies and matmul) take tiles from a shared counter; BLAS's

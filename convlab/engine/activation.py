@@ -11,9 +11,9 @@ array([0., 0., 3.])
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from ._checks import as_float_array, check_choice, check_finite
 
 __all__ = ["ACTIVATIONS", "activate", "is_signed_activation"]
 
@@ -22,29 +22,13 @@ ACTIVATIONS = ("identity", "relu", "leaky_relu", "abs", "tanh", "sigmoid")
 _SIGNED = frozenset({"identity", "leaky_relu", "tanh"})
 
 
-def _check_name(name):
-    """Raise ValueError unless `name` is one of ACTIVATIONS."""
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"name must be one of {ACTIVATIONS}, got {name!r}")
-
-
-def _as_float_array(x):
-    """`x` as an ndarray of floating dtype (integers and booleans become float64)."""
-    x = np.asarray(x)
-    if x.dtype.kind == "f":
-        return x
-    if x.dtype.kind in "biu":
-        return x.astype(np.float64)
-    raise TypeError(f"x must hold real numbers (bool, integer or float), got dtype {x.dtype}")
-
-
 def _check_out(out, shape):
     """Raise unless `out` is a floating ndarray of `shape`."""
     if not isinstance(out, np.ndarray) or out.dtype.kind != "f":
-        raise TypeError(f"out must be a floating-point ndarray or None, got {type(out).__name__}"
+        raise TypeError(f"out must be a floating-point ndarray or None; got {type(out).__name__}"
                         + (f" of dtype {out.dtype}" if isinstance(out, np.ndarray) else ""))
     if out.shape != shape:
-        raise ValueError(f"out must have the shape of x {shape}, got {out.shape}")
+        raise ValueError(f"out must have the shape of x {shape}; got {out.shape}")
 
 
 def _leaky_relu(x, slope, out):
@@ -57,7 +41,7 @@ def _leaky_relu(x, slope, out):
 
 
 def activate(x, name, *, negative_slope=0.01, out=None):
-    """Apply the activation function `name` elementwise.
+    r"""Apply the activation function `name` elementwise.
 
     Parameters
     ----------
@@ -66,8 +50,8 @@ def activate(x, name, *, negative_slope=0.01, out=None):
         integers are computed in float64.
     name : {"identity", "relu", "leaky_relu", "abs", "tanh", "sigmoid"}
         ``identity``: x; ``relu``: max(x, 0); ``leaky_relu``: x for x > 0, else
-        ``negative_slope * x``; ``abs``: \\|x\\|; ``tanh``; ``sigmoid``: 1 / (1 + exp(-x)),
-        computed without overflow for large \\|x\\| (saturates to exactly 0 or 1, no warnings).
+        ``negative_slope * x``; ``abs``: \|x\|; ``tanh``; ``sigmoid``: 1 / (1 + exp(-x)),
+        computed without overflow for large \|x\| (saturates to exactly 0 or 1, no warnings).
     negative_slope : float, default 0.01
         Slope of ``leaky_relu`` for negative inputs; ignored by the other activations.
     out : ndarray, optional
@@ -88,11 +72,9 @@ def activate(x, name, *, negative_slope=0.01, out=None):
     >>> a
     array([0., 2.], dtype=float32)
     """
-    _check_name(name)
-    is_real = isinstance(negative_slope, numbers.Real) and not isinstance(negative_slope, bool)
-    if not is_real or not np.isfinite(negative_slope):
-        raise ValueError(f"negative_slope must be a finite real number, got {negative_slope!r}")
-    x = _as_float_array(x)
+    check_choice("name", name, ACTIVATIONS)
+    negative_slope = check_finite("negative_slope", negative_slope)
+    x = as_float_array("x", x)
     if out is not None:
         _check_out(out, x.shape)
     if name == "identity":
@@ -143,5 +125,5 @@ def is_signed_activation(name):
     >>> is_signed_activation("tanh"), is_signed_activation("relu")
     (True, False)
     """
-    _check_name(name)
+    check_choice("name", name, ACTIVATIONS)
     return name in _SIGNED

@@ -17,61 +17,33 @@ estimate for very large kernels, about 21x21 and up), `_bank_plan` (padding, siz
 from __future__ import annotations
 
 import functools
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
 from ._bank_fft import fft_bank, fft_is_faster
-from ._bank_plan import BANK_BOUNDARIES, BANK_MODES, pad_source, plan_geometry
-from ._bank_pool import (BLOCK_ACTIVATIONS, BLOCK_POOL_KINDS, activate_inplace,
-                         activation_and_pool, activation_and_pool_tile, n_windows)
+from ._bank_plan import pad_source, plan_geometry
+from ._bank_pool import activate_inplace, activation_and_pool, activation_and_pool_tile, n_windows
+from ._checks import check_array, check_choice, check_positive_int
 from ._mec import bank_matrix, gemm_pool_task, gemm_task, make_phases, plan_tasks, run_tasks
+from .activation import ACTIVATIONS
+from .conv import BOUNDARIES, MODES
+from .pooling import POOL_KINDS
 
-__all__ = ["BANK_BOUNDARIES", "BANK_MODES", "BLOCK_ACTIVATIONS", "BLOCK_POOL_KINDS",
-           "conv_bank", "conv_block"]
-
-
-def _check_choice(arg, value, allowed):
-    """Raise ValueError unless `value` is one of the strings `allowed`."""
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"{arg} must be one of {allowed}, got {value!r}")
-
-
-def _positive_int(arg, value):
-    """`value` as an int >= 1, or ValueError naming `arg`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{arg} must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
-def _real_array(arg, value):
-    """`value` as an ndarray of a real (bool, integer or floating) dtype, else TypeError."""
-    array = np.asarray(value)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{arg} must have a real dtype (bool, int, uint, float), got {array.dtype}")
-    return array
+__all__ = ["conv_bank", "conv_block"]
 
 
 def _prepare(image, kernels, mode, boundary, stride, dilation):
     """Validate the arguments; return image (H, W, C), kernels (K, kh, kw, C) and the shape key
     ``(H, W, C, K, kh, kw, mode, stride, dilation)`` of the plans."""
-    _check_choice("mode", mode, BANK_MODES)
-    _check_choice("boundary", boundary, BANK_BOUNDARIES)
-    stride, dilation = _positive_int("stride", stride), _positive_int("dilation", dilation)
-    image, kernels = _real_array("image", image), _real_array("kernels", kernels)
-    if image.ndim not in (2, 3):
-        raise ValueError(f"image must be (H, W) or (H, W, C), got ndim={image.ndim}")
-    if image.size == 0:
-        raise ValueError(f"image must not be empty, got shape {image.shape}")
+    check_choice("mode", mode, MODES)
+    check_choice("boundary", boundary, BOUNDARIES)
+    stride, dilation = check_positive_int("stride", stride), check_positive_int("dilation", dilation)
+    image = check_array("image", image, (2, 3), "(H, W) or (H, W, C)")
+    kernels = check_array("kernels", kernels, (2, 3, 4), "(kh, kw), (K, kh, kw) or (K, kh, kw, C)")
     image = image[:, :, None] if image.ndim == 2 else image
-    if kernels.ndim not in (2, 3, 4):
-        raise ValueError("kernels must be (kh, kw), (K, kh, kw) or (K, kh, kw, C), "
-                         f"got ndim={kernels.ndim}")
     if kernels.ndim < 4:
         kernels = kernels[None, :, :, None] if kernels.ndim == 2 else kernels[..., None]
-    if kernels.size == 0:
-        raise ValueError(f"kernels must not be empty, got shape {kernels.shape[:3]}")
     if kernels.shape[3] != image.shape[2]:
         raise ValueError(f"kernels have {kernels.shape[3]} channel(s) but image has "
                          f"{image.shape[2]}: kernels must be (K, kh, kw, C) with C matching")
@@ -113,7 +85,7 @@ def _check_out(out, shape):
             or not out.flags.c_contiguous or not out.flags.writeable:
         got = (type(out).__name__ if not isinstance(out, np.ndarray)
                else f"{out.dtype} {out.shape}")
-        raise ValueError(f"out must be a writeable C-contiguous float32 array of shape {shape}, "
+        raise ValueError(f"out must be a writeable C-contiguous float32 array of shape {shape}; "
                          f"got {got}")
     return out
 
@@ -194,15 +166,14 @@ def conv_bank(image, kernels, mode="same", boundary="fill", stride=1, dilation=1
 
 def _check_block_args(activation, pool_size, pool_stride, pool_kind):
     """Validate the block's stage arguments; return (size, stride), (1, 1) meaning no pooling."""
-    _check_choice("activation", activation, BLOCK_ACTIVATIONS)
-    _check_choice("pool_kind", pool_kind, BLOCK_POOL_KINDS)
+    check_choice("activation", activation, ACTIVATIONS)
+    check_choice("pool_kind", pool_kind, POOL_KINDS)
     if pool_size is None:
         if pool_stride is not None:
-            raise ValueError("pool_stride must be None when pool_size is None, "
-                             f"got {pool_stride!r}")
+            raise ValueError(f"pool_stride must be None when pool_size is None; got {pool_stride!r}")
         return 1, 1
-    size = _positive_int("pool_size", pool_size)
-    return size, size if pool_stride is None else _positive_int("pool_stride", pool_stride)
+    size = check_positive_int("pool_size", pool_size)
+    return size, size if pool_stride is None else check_positive_int("pool_stride", pool_stride)
 
 
 def conv_block(image, kernels, mode="same", boundary="fill", stride=1, dilation=1,
@@ -249,7 +220,7 @@ def conv_block(image, kernels, mode="same", boundary="fill", stride=1, dilation=
 
 
 def _fused_block(image, kernels, key, boundary, stages, out):
-    """conv -> activation -> pooling (window == stride) tile by tile, into `out` (K, H'', W'')."""
+    """Conv -> activation -> pooling (window == stride) tile by tile, into `out` (K, H'', W'')."""
     activation, size, kind = stages
     n_kernels, n_h, n_w = out.shape
     geometry, phases, tasks, flops, _, _ = _plan(key, (n_h * size, n_w * size), size, size > 1)

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_choice
 from .activation import activate
 from .bank import conv_bank
 from .pooling import pool2d
+
+__all__ = ["INPUT_KINDS", "BlockStages", "cnn_block_stages", "match_kernels_to_input", "prepare_input", "shrink_to"]
 
 INPUT_KINDS = ("gray", "color")
 
@@ -57,19 +60,20 @@ def prepare_input(rgb, kind="gray"):
     >>> prepare_input(np.full((2, 2, 3), 255, np.uint8)).tolist()
     [[1.0, 1.0], [1.0, 1.0]]
     """
-    if kind not in INPUT_KINDS:
-        raise ValueError(f"kind must be one of {INPUT_KINDS}, got {kind!r}")
+    check_choice("kind", kind, INPUT_KINDS)
     x = np.asarray(rgb)
     scale = np.float32(1.0 / 255.0) if x.dtype == np.uint8 else np.float32(1.0)
     if x.ndim == 2:
         gray = x.astype(np.float32) * scale
         return gray if kind == "gray" else np.repeat(gray[:, :, None], 3, axis=2)
     if x.ndim != 3 or x.shape[2] not in (3, 4):
-        raise ValueError(f"rgb must have shape (H, W) or (H, W, 3), got {x.shape}")
+        raise ValueError(f"rgb must have shape (H, W), (H, W, 3) or (H, W, 4); got shape {x.shape}")
     if kind == "color":
         return np.ascontiguousarray(x[:, :, :3], dtype=np.float32) * scale
-    weights = np.array([0.299, 0.587, 0.114], np.float32) * scale
-    return x[:, :, :3].astype(np.float32) @ weights
+    # Weigh first, scale after: folding 1/255 into the weights made white 1.0000001, above 1.
+    gray = x[:, :, :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    gray *= scale
+    return gray
 
 
 def match_kernels_to_input(kernels, channels):

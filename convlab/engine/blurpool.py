@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_choice, check_positive_int
+from ._checks import as_float_array, check_choice, check_positive_int
 from .pooling import POOL_KINDS, pool1d, pool2d
+from .shift import BOUNDARIES as POOL_BOUNDARIES  # the rules of translate: pooling commutes with it
 
 __all__ = ["BLUR_FILTERS", "POOL_BOUNDARIES", "blur_downsample", "blur_pool", "blur_pool1d", "pool_windows"]
 
-POOL_BOUNDARIES = ("wrap", "fill")
 # Zhang's binomial filters by their usual names: the rows of Pascal's triangle.
 BLUR_FILTERS = {"[1, 2, 1]": (1.0, 2.0, 1.0), "[1, 3, 3, 1]": (1.0, 3.0, 3.0, 1.0)}
 
@@ -43,13 +43,9 @@ BLUR_FILTERS = {"[1, 2, 1]": (1.0, 2.0, 1.0), "[1, 3, 3, 1]": (1.0, 3.0, 3.0, 1.
 def _check_float_array(x, ndim):
     """`x` as a float ndarray with at least `ndim` axes (integers and bools give float64)."""
     check_choice("ndim", ndim, (1, 2))
-    x = np.asarray(x)
-    if x.dtype.kind in "biu":
-        x = x.astype(np.float64)
-    elif x.dtype.kind != "f":
-        raise TypeError(f"x must hold real numbers (bool, integer or float), got dtype {x.dtype}")
-    if x.ndim < ndim or 0 in x.shape[-ndim:]:
-        raise ValueError(f"x must have at least {ndim} non-empty axes for ndim={ndim}, got shape {x.shape}")
+    x = as_float_array("x", x, ndim, "(..., N)" if ndim == 1 else "(..., H, W)")
+    if 0 in x.shape[-ndim:]:
+        raise ValueError(f"x must not be empty along its last {ndim} dimension(s); got shape {x.shape}")
     return x
 
 
@@ -57,7 +53,8 @@ def _check_filter(taps):
     """The blur filter as a float64 array divided by its sum, or ValueError naming `filter`."""
     if isinstance(taps, str):
         if taps not in BLUR_FILTERS:
-            raise ValueError(f"filter must be one of {tuple(BLUR_FILTERS)} or a sequence of weights; got {taps!r}")
+            raise ValueError(f"filter must be one of {', '.join(map(repr, BLUR_FILTERS))} or a sequence of weights; "
+                             f"got {taps!r}")
         taps = BLUR_FILTERS[taps]
     try:
         weights = np.asarray(taps, dtype=np.float64)

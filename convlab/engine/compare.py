@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits  # installed with (and used by) scik
 
 from ._checks import check_choice, check_int, check_positive_int
 from .encode import ENCODINGS, REGION_POOL_KINDS, encode_images
-from .kernels import gabor_kernel, preset_kernel, random_bank
+from .kernels import EDGE_PRESET_NAMES, gabor_kernel, preset_kernel, random_bank
 from .kmeans import learn_centroids
 from .patches import extract_patches, fit_transform_patches
 
@@ -35,7 +35,6 @@ __all__ = ["FEATURE_SETS", "FEATURE_SET_LABELS", "ComparisonRow", "ComparisonSet
 
 FEATURE_SETS = ("raw", "hand", "random", "kmeans")
 FEATURE_SET_LABELS = {"raw": "raw pixels", "hand": "hand-designed", "random": "random", "kmeans": "k-means"}
-_EDGE_PRESETS = ("sobel_x", "sobel_y", "prewitt_x", "prewitt_y", "laplacian", "outline", "corner")
 _GABOR_FREQUENCIES = (0.25, 0.125, 0.375, 0.18)
 
 
@@ -69,7 +68,7 @@ class ComparisonSettings:
         if not 0.0 < float(self.test_fraction) < 1.0:
             raise ValueError(f"test_fraction must be between 0 and 1; got {self.test_fraction!r}")
         if not self.feature_sets:
-            raise ValueError(f"feature_sets must name at least one of {FEATURE_SETS}; got none")
+            raise ValueError(f"feature_sets must name at least one of {', '.join(map(repr, FEATURE_SETS))}; got none")
         for name in self.feature_sets:
             check_choice("feature_sets", name, FEATURE_SETS)
         return self
@@ -116,7 +115,7 @@ def hand_designed_bank(count, size):
     size = check_int("size", size, minimum=2)
     names, kernels = [], []
     if size % 2 == 1:
-        for name in _EDGE_PRESETS[:count]:
+        for name in EDGE_PRESET_NAMES[:count]:
             names.append(name)
             kernels.append(preset_kernel(name, size))
     index = 0

@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_pair, check_array, check_choice, check_int, check_positive_int
-from ._checks import check_real, float_result_dtype
+from ._checks import as_pair, check_array, check_choice, check_int, check_positive_int, check_real, float_result_dtype
 
 __all__ = [
     "MODES", "BOUNDARIES", "convolve1d", "correlate2d", "convolve2d", "output_size",
@@ -191,8 +190,7 @@ _FILTER_PARAMETERS = """
     ------
     ValueError
         For an unknown mode or boundary, a stride/dilation that is not an integer >= 1, or an
-        image/kernel that is empty, not 2-D or not real.
-"""
+        image/kernel that is empty, not 2-D or not real."""
 
 
 def correlate2d(image, kernel, mode="same", boundary="fill", fillvalue=0.0, stride=1, dilation=1):
@@ -202,6 +200,7 @@ def correlate2d(image, kernel, mode="same", boundary="fill", fillvalue=0.0, stri
     the image extended by `boundary` and (top, left) from `padding_for`. With stride 1 and
     dilation 1 this equals ``scipy.signal.correlate2d`` (real inputs).
     {parameters}
+
     Examples
     --------
     >>> impulse = np.zeros((3, 3)); impulse[1, 1] = 1
@@ -219,6 +218,7 @@ def convolve2d(image, kernel, mode="same", boundary="fill", fillvalue=0.0, strid
     With stride 1 and dilation 1 this equals ``scipy.signal.convolve2d`` (real inputs),
     including its ``same`` placement for even kernels (see the module docstring).
     {parameters}
+
     Examples
     --------
     >>> impulse = np.zeros((3, 3)); impulse[1, 1] = 1

@@ -32,7 +32,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_choice, check_positive_int
+from ._checks import as_float_array, check_array, check_choice, check_positive_int
 from .bank import conv_bank
 
 __all__ = ["ENCODINGS", "REGION_POOL_KINDS", "encode_images", "feature_maps", "region_pool",
@@ -62,21 +62,15 @@ def triangle_encoding(distances, axis=-1):
     >>> triangle_encoding(np.array([1.0, 2.0, 6.0])).tolist()  # mean 3
     [2.0, 1.0, 0.0]
     """
-    d = np.asarray(distances)
-    d = d if d.dtype.kind == "f" else d.astype(np.float64)
+    d = as_float_array("distances", distances)
     return np.maximum(d.mean(axis=axis, keepdims=True) - d, 0)
 
 
 def _check_inputs(images, kernels):
-    """images (N, H, W[, C]) and kernels (K, kh, kw[, C]) as float32, checked against each other."""
-    images = np.asarray(images)
-    kernels = np.asarray(kernels)
-    if images.dtype.kind not in "biuf" or images.ndim not in (3, 4) or images.size == 0:
-        raise ValueError(f"images must be a non-empty real (N, H, W) or (N, H, W, C) array; "
-                         f"got dtype {images.dtype}, shape {images.shape}")
-    if kernels.dtype.kind not in "biuf" or kernels.ndim != images.ndim or kernels.size == 0:
-        raise ValueError(f"kernels must be a non-empty real (K, kh, kw{', C' * (images.ndim == 4)}) "
-                         f"array matching the images; got shape {kernels.shape}")
+    """Images (N, H, W[, C]) and kernels (K, kh, kw[, C]) as float32, checked against each other."""
+    images = check_array("images", images, (3, 4), "(N, H, W) or (N, H, W, C)")
+    kernels = check_array("kernels", kernels, images.ndim,
+                          f"(K, kh, kw{', C' * (images.ndim == 4)}) to match the images")
     if images.ndim == 4 and images.shape[3] != kernels.shape[3]:
         raise ValueError(f"kernels have {kernels.shape[3]} channels but images have {images.shape[3]}")
     if kernels.shape[1] > images.shape[1] or kernels.shape[2] > images.shape[2]:

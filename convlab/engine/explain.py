@@ -17,8 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_choice
 from .block import BlockStages, match_kernels_to_input
 from .receptive import patch_products, receptive_field
+
+__all__ = ["EXPLAIN_STAGES", "Explanation", "explain_value"]
 
 EXPLAIN_STAGES = ("conv", "activated", "pooled")
 
@@ -95,8 +98,7 @@ def explain_value(stages: BlockStages, kernels, k, i, j, stage="pooled", *, mode
     -------
     Explanation
     """
-    if stage not in EXPLAIN_STAGES:
-        raise ValueError(f"stage must be one of {EXPLAIN_STAGES}, got {stage!r}")
+    check_choice("stage", stage, EXPLAIN_STAGES)
     image = stages.input
     bank = match_kernels_to_input(kernels, image.shape[2] if image.ndim == 3 else 0)
     shown = {"conv": stages.conv, "activated": stages.activated, "pooled": stages.pooled}[stage]

@@ -225,7 +225,7 @@ def cosine_similarity(a, b):
     a = np.asarray(a, dtype=np.float64).ravel()
     b = np.asarray(b, dtype=np.float64).ravel()
     if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+        raise ValueError(f"a and b must have the same shape; got {a.shape} and {b.shape}")
     if np.array_equal(a, b):
         return 1.0  # exactly, without rounding
     na, nb = np.linalg.norm(a), np.linalg.norm(b)
@@ -312,7 +312,7 @@ def pooled_change(feature_map, shifted_map, size=2, stride=None, kind="max", bou
         pool = lambda m: pool_windows(m, size, stride, kind, boundary)  # noqa: E731
     pooled, pooled_shifted = pool(feature_map), pool(shifted_map)
     if pooled.shape != pooled_shifted.shape:
-        raise ValueError(f"feature_map and shifted_map must have the same shape, got "
+        raise ValueError(f"feature_map and shifted_map must have the same shape; got "
                          f"{np.shape(feature_map)} and {np.shape(shifted_map)}")
     reference = translate(pooled, int(offset[0]), int(offset[1]), boundary)
     scale = max(float(np.max(np.abs(pooled))), float(np.max(np.abs(pooled_shifted))), 1e-30)

@@ -22,13 +22,11 @@ array([[2., 4.],
 """
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_int, float_result_dtype
+from ._checks import check_array, check_finite, check_finite_array, check_int, float_result_dtype
 from ._grid_text import parse_cell, parse_grid_text
 
 __all__ = [
@@ -42,22 +40,8 @@ MAX_KERNEL_SIDE = 15
 
 def _kernel(kernel, ndims=(2, 3)):
     """`kernel` as a finite floating array with one of `ndims` dimensions, or ValueError."""
-    array = np.asarray(kernel)
-    if array.ndim not in ndims:
-        allowed = " or ".join(("(kh, kw)", "(kh, kw, C)")[:len(ndims)])
-        raise ValueError(f"kernel must have shape {allowed}; got shape {array.shape}")
-    array = check_array("kernel", array, ndim=array.ndim)
-    array = array.astype(float_result_dtype(array), copy=True)
-    if not np.all(np.isfinite(array)):
-        raise ValueError("kernel must hold finite numbers only (no NaN or infinity)")
-    return array
-
-
-def _finite(name, value):
-    """`value` as a finite float, or ValueError naming `name`."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite real number; got {value!r}")
-    return float(value)
+    array = check_array("kernel", kernel, ndims, " or ".join(("(kh, kw)", "(kh, kw, C)")[:len(ndims)]))
+    return check_finite_array("kernel", array.astype(float_result_dtype(array), copy=True))
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,7 +90,7 @@ def normalise(kernel, rtol=1e-6):
     False
     """
     k = _kernel(kernel)
-    rtol = _finite("rtol", rtol)
+    rtol = check_finite("rtol", rtol)
     total = float(k.sum())
     if abs(total) <= rtol * float(np.abs(k).sum()):
         return Normalised(k, False, total, "The weights sum to 0, so the kernel cannot be divided by its "
@@ -140,7 +124,7 @@ def apply_divisor_offset(values, divisor=1.0, offset=0.0):
     >>> apply_divisor_offset(np.array([9.0, -18.0]), divisor=9, offset=0.5)
     array([ 1.5, -1.5])
     """
-    divisor, offset = _finite("divisor", divisor), _finite("offset", offset)
+    divisor, offset = check_finite("divisor", divisor), check_finite("offset", offset)
     if divisor == 0:
         raise ValueError("divisor must be a finite non-zero number; got 0")
     values = np.asarray(values)
@@ -166,9 +150,8 @@ def rotate90(kernel, turns=1):
     >>> rotate90([[1, 2, 3]]).ravel()
     array([3., 2., 1.])
     """
-    if isinstance(turns, (bool, np.bool_)) or not isinstance(turns, numbers.Integral):
-        raise ValueError(f"turns must be an integer (quarter turns counter-clockwise); got {turns!r}")
-    return np.ascontiguousarray(np.rot90(_kernel(kernel), int(turns), axes=(0, 1)))
+    turns = check_int("turns", turns, minimum=None)
+    return np.ascontiguousarray(np.rot90(_kernel(kernel), turns, axes=(0, 1)))
 
 
 def transpose(kernel):
@@ -228,7 +211,7 @@ def is_rotation_symmetric(kernel, atol=1e-12):
     (True, False)
     """
     k = _kernel(kernel)
-    return bool(np.allclose(k, k[::-1, ::-1], rtol=0.0, atol=_finite("atol", atol)))
+    return bool(np.allclose(k, k[::-1, ::-1], rtol=0.0, atol=check_finite("atol", atol)))
 
 
 def _anchor_offset(old, new):
@@ -273,10 +256,7 @@ def resize_kernel(kernel, rows, cols):
 
 
 def _side(name, value):
-    side = check_int(name, value, minimum=1)
-    if side > MAX_KERNEL_SIDE:
-        raise ValueError(f"{name} must be an integer from 1 to {MAX_KERNEL_SIDE}; got {value!r}")
-    return side
+    return check_int(name, value, 1, MAX_KERNEL_SIDE)
 
 
 def random_kernel(rows, cols, seed=0):

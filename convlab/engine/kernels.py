@@ -20,15 +20,15 @@ array([[-1.,  0.,  1.],
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
+from ._checks import check_choice, check_finite, check_int, check_min_ndim
 from .conv import convolve2d
 
 __all__ = [
-    "PRESET_NAMES", "GABOR_PRESET_DEGREES", "DEFAULT_BANK_NAMES", "DISTRIBUTIONS", "preset_kernel",
-    "gabor_kernel", "random_bank", "default_bank", "kernel_to_rgb",
+    "PRESET_NAMES", "GABOR_PRESET_DEGREES", "DEFAULT_BANK_NAMES", "EDGE_PRESET_NAMES", "DISTRIBUTIONS",
+    "preset_kernel", "gabor_kernel", "random_bank", "default_bank", "kernel_to_rgb",
 ]
 
 GABOR_PRESET_DEGREES = {"gabor_0": 0.0, "gabor_45": 45.0, "gabor_90": 90.0, "gabor_135": 135.0}
@@ -40,32 +40,13 @@ DEFAULT_BANK_NAMES = (
     "identity", "gaussian", "sharpen", "sobel_x", "sobel_y", "laplacian", "gabor_0", "gabor_45",
     "gabor_90", "gabor_135", "corner", "emboss",
 )
+# The edge and corner detectors: the "edges" bank, and the first kernels of the comparison's hand-designed bank.
+EDGE_PRESET_NAMES = ("sobel_x", "sobel_y", "prewitt_x", "prewitt_y", "laplacian", "outline", "corner")
 DISTRIBUTIONS = ("normal", "uniform")
 
 _ANY_SIZE = frozenset({"box", "gaussian", "gabor", *GABOR_PRESET_DEGREES})
 _PARAMS = {"gaussian": {"sigma"}, "gabor": {"theta", "frequency", "sigma", "phase"}}
 _PARAMS.update({name: {"frequency", "sigma", "phase"} for name in GABOR_PRESET_DEGREES})
-
-
-def _int_at_least(arg, value, minimum):
-    """`value` as an int >= `minimum`, or ValueError naming `arg`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{arg} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _positive_real(arg, value):
-    """`value` as a finite float > 0, or ValueError naming `arg`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < np.inf:
-        raise ValueError(f"{arg} must be a finite number > 0, got {value!r}")
-    return float(value)
-
-
-def _finite_real(arg, value):
-    """`value` as a finite float, or ValueError naming `arg`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise ValueError(f"{arg} must be a finite real number, got {value!r}")
-    return float(value)
 
 
 def _offsets(size):
@@ -95,7 +76,7 @@ def _identity(size):
 
 
 def _gaussian(size, sigma=None):
-    sigma = (size + 1) / 6.0 if sigma is None else _positive_real("sigma", sigma)
+    sigma = (size + 1) / 6.0 if sigma is None else check_finite("sigma", sigma, 0, strict=True)
     profile = np.exp(-_offsets(size) ** 2 / (2.0 * sigma**2))
     kernel = np.outer(profile, profile)
     return kernel / kernel.sum()
@@ -186,14 +167,13 @@ def preset_kernel(name, size=3, **params):
     >>> float(preset_kernel("gaussian", 5, sigma=1.0).sum())
     1.0
     """
-    if not isinstance(name, str) or name not in PRESET_NAMES:
-        raise ValueError(f"name must be one of {PRESET_NAMES}, got {name!r}")
+    check_choice("name", name, PRESET_NAMES)
     unexpected = set(params) - _PARAMS.get(name, set())
     if unexpected:
         allowed = sorted(_PARAMS.get(name, set())) or "none"
-        raise ValueError(f"preset {name!r} takes parameters {allowed}, got {sorted(unexpected)}")
+        raise ValueError(f"preset {name!r} takes parameters {allowed}; got {sorted(unexpected)}")
     if name in _ANY_SIZE:
-        size = _int_at_least("size", size, 2 if name.startswith("gabor") else 1)
+        size = check_int("size", size, 2 if name.startswith("gabor") else 1)
         if name == "box":
             return np.full((size, size), 1.0 / size**2)
         if name == "gaussian":
@@ -201,9 +181,9 @@ def preset_kernel(name, size=3, **params):
         if name == "gabor":
             return gabor_kernel(size, **{"theta": 0.0, **params})
         return gabor_kernel(size, np.deg2rad(GABOR_PRESET_DEGREES[name]), **params)
-    size = _int_at_least("size", size, 1 if name == "identity" else 3)
+    size = check_int("size", size, 1 if name == "identity" else 3)
     if size % 2 == 0:
-        raise ValueError(f"size must be odd for preset {name!r} (3, 5, 7, ...), got {size}")
+        raise ValueError(f"size must be odd for preset {name!r} (3, 5, 7, ...); got {size}")
     return _classic(name, size)
 
 
@@ -242,13 +222,13 @@ def gabor_kernel(size, theta, frequency=0.25, sigma=None, phase=0.0):
     >>> bool(abs(k.sum()) < 1e-12), bool(np.isclose(np.linalg.norm(k), 1.0))
     (True, True)
     """
-    size = _int_at_least("size", size, 2)
-    theta = _finite_real("theta", theta)
-    frequency = _positive_real("frequency", frequency)
+    size = check_int("size", size, 2)
+    theta = check_finite("theta", theta)
+    frequency = check_finite("frequency", frequency, 0, strict=True)
     if frequency > 0.5:
-        raise ValueError(f"frequency must be in (0, 0.5] cycles per pixel, got {frequency!r}")
-    sigma = min(0.56 / frequency, size / 4.0) if sigma is None else _positive_real("sigma", sigma)
-    phase = _finite_real("phase", phase)
+        raise ValueError(f"frequency must be in (0, 0.5] cycles per pixel; got {frequency!r}")
+    sigma = min(0.56 / frequency, size / 4.0) if sigma is None else check_finite("sigma", sigma, 0, strict=True)
+    phase = check_finite("phase", phase)
     x = _offsets(size)[None, :]
     up = -_offsets(size)[:, None]
     along = x * np.cos(theta) + up * np.sin(theta)
@@ -289,18 +269,17 @@ def random_bank(count, size, channels=None, seed=0, distribution="normal"):
     >>> bank.shape, bool(np.allclose(bank.sum(axis=(1, 2)), 0))
     ((4, 3, 3), True)
     """
-    count = _int_at_least("count", count, 1)
-    size = _int_at_least("size", size, 1)
+    count = check_int("count", count, 1)
+    size = check_int("size", size, 1)
     shape = (count, size, size)
     if channels is not None:
-        shape += (_int_at_least("channels", channels, 1),)
+        shape += (check_int("channels", channels, 1),)
     if math.prod(shape[1:]) < 2:
         raise ValueError("size and channels must give at least 2 weights per kernel "
-                         f"(a 1-weight kernel cannot be zero-mean with unit norm), got {shape[1:]}")
+                         f"(a 1-weight kernel cannot be zero-mean with unit norm); got {shape[1:]}")
     if seed is not None:
-        seed = _int_at_least("seed", seed, 0)
-    if not isinstance(distribution, str) or distribution not in DISTRIBUTIONS:
-        raise ValueError(f"distribution must be one of {DISTRIBUTIONS}, got {distribution!r}")
+        seed = check_int("seed", seed, 0)
+    check_choice("distribution", distribution, DISTRIBUTIONS)
     rng = np.random.default_rng(seed)
     if distribution == "normal":
         bank = rng.standard_normal(shape)
@@ -357,8 +336,6 @@ def kernel_to_rgb(kernel, channels=3):
     >>> kernel_to_rgb(np.ones((3, 3))).shape
     (3, 3, 3)
     """
-    kernel = np.asarray(kernel, dtype=np.float64)
-    if kernel.ndim < 2:
-        raise ValueError(f"kernel must have at least 2 axes (kh, kw), got shape {kernel.shape}")
-    channels = _int_at_least("channels", channels, 1)
+    kernel = check_min_ndim("kernel", np.asarray(kernel, dtype=np.float64), 2, "(..., kh, kw)")
+    channels = check_int("channels", channels, 1)
     return np.repeat(kernel[..., None] / channels, channels, axis=-1)

@@ -25,9 +25,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ._checks import check_choice, check_int, check_positive_int, check_real
+from ._checks import check_array, check_choice, check_finite, check_finite_array, check_int, check_positive_int
 
-__all__ = ["METHODS", "Clustering", "OnlineKMeans", "assign_patches", "learn_centroids"]
+__all__ = ["METHODS", "Clustering", "OnlineKMeans", "assign_patches", "initial_centres", "learn_centroids"]
 
 METHODS = ("kmeans", "minibatch")
 CHUNK_SECONDS = 1.0  # longest Lloyd chunk between two callbacks (chunks double up to this)
@@ -104,10 +104,7 @@ def assign_patches(patches, centroids):
 def _check_data(patches, k):
     """`patches` as a private C-contiguous float32 (N, D) copy, and k checked against N."""
     x = np.array(patches, dtype=np.float32, order="C", copy=True)
-    if x.ndim != 2 or x.size == 0:
-        raise ValueError(f"patches must be a non-empty (N, D) array; got shape {x.shape}")
-    if not np.isfinite(x).all():
-        raise ValueError("patches must be finite (no NaN or infinity)")
+    check_finite_array("patches", check_array("patches", x, 2, "(N, D)"))
     k = check_int("k", k, minimum=2)
     if k > x.shape[0]:
         raise ValueError(f"k must be at most the number of patches ({x.shape[0]}); got {k}")
@@ -123,6 +120,28 @@ def _seed_centres(x, k, seed, init_size):
     subset = x if size == n else x[np.random.default_rng(seed).choice(n, size, replace=False)]
     centres, _ = kmeans_plusplus(subset, k, random_state=seed)
     return np.ascontiguousarray(centres, np.float32)
+
+
+def initial_centres(patches, k, seed=0, init_size=10_000):
+    """The k-means++ centres `learn_centroids` starts from (e.g. to give scikit-learn the same start).
+
+    Parameters
+    ----------
+    patches, k, seed, init_size
+        As in `learn_centroids`.
+
+    Returns
+    -------
+    ndarray, float32, (k, D)
+
+    Examples
+    --------
+    >>> x = np.concatenate([np.zeros((5, 2)), np.ones((5, 2))])
+    >>> initial_centres(x, 2).shape
+    (2, 2)
+    """
+    x, k = _check_data(patches, k)
+    return _seed_centres(x, k, check_int("seed", seed), init_size)
 
 
 def _next_chunk(chunk, elapsed, done_in_chunk):
@@ -252,10 +271,8 @@ def learn_centroids(patches, k, method="kmeans", seed=0, max_iter=300, tol=1e-4,
     x, k = _check_data(patches, k)
     check_choice("method", method, METHODS)
     options = {"seed": check_int("seed", seed), "max_iter": check_positive_int("max_iter", max_iter),
-               "tol": check_real("tol", tol), "batch_size": check_positive_int("batch_size", batch_size),
+               "tol": check_finite("tol", tol, 0), "batch_size": check_positive_int("batch_size", batch_size),
                "patience": check_positive_int("patience", patience)}
-    if not options["tol"] >= 0:
-        raise ValueError(f"tol must be a number >= 0; got {tol!r}")
     centres = _seed_centres(x, k, options["seed"], init_size)
     run = _lloyd if method == "kmeans" else _minibatch
     return run(x, k, centres, options, callback)
@@ -296,8 +313,7 @@ class OnlineKMeans:
         from sklearn.cluster import MiniBatchKMeans, kmeans_plusplus
 
         x = np.ascontiguousarray(patches, np.float32)
-        if x.ndim != 2 or x.shape[0] == 0 or not np.isfinite(x).all():
-            raise ValueError(f"patches must be a finite, non-empty (N, D) array; got shape {x.shape}")
+        check_finite_array("patches", check_array("patches", x, 2, "(N, D)"))
         if self._model is None:
             if x.shape[0] < self.k:
                 raise ValueError(f"the first batch must hold at least k={self.k} patches; got {x.shape[0]}")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_positive_int, check_real
+from ._checks import check_finite, check_min_ndim, check_ndim, check_positive_int, check_real_dtype
 
 __all__ = ["Preprocessing", "ZcaWhitening", "apply_zca", "extract_patches", "fit_preprocessing",
            "fit_transform_patches", "fit_zca", "normalize_patches", "to_gray"]
@@ -54,7 +54,7 @@ def to_gray(image):
     if image.ndim == 2:
         return image.astype(np.float32)
     if image.ndim != 3 or image.shape[2] not in (3, 4):
-        raise ValueError(f"image must have shape (H, W), (H, W, 3) or (H, W, 4); got {image.shape}")
+        raise ValueError(f"image must have shape (H, W), (H, W, 3) or (H, W, 4); got shape {image.shape}")
     return image[:, :, :3].astype(np.float32) @ _LUMA
 
 
@@ -64,10 +64,8 @@ def _as_pictures(images, color):
         images = [images]
     pictures = []
     for index, image in enumerate(images):
-        image = np.asarray(image)
-        if image.dtype.kind not in "biuf" or image.ndim not in (2, 3):
-            raise ValueError(f"images[{index}] must be a real (H, W) or (H, W, C) array; "
-                             f"got dtype {image.dtype}, shape {image.shape}")
+        image = check_ndim(f"images[{index}]", np.asarray(image), (2, 3), "(H, W) or (H, W, C)")
+        check_real_dtype(f"images[{index}]", image)
         if color:
             image = image[:, :, None] if image.ndim == 2 else image
             pictures.append(image.astype(np.float32))
@@ -139,11 +137,10 @@ def extract_patches(images, size, count, seed=0, color=False):
 
 def _flat(patches, name="patches"):
     """`patches` (N, ...) as a C-contiguous float32 (N, D) array."""
-    patches = np.asarray(patches)
-    if patches.ndim < 2 or patches.shape[0] == 0 or patches[0].size == 0:
-        raise ValueError(f"{name} must be a non-empty (N, ...) array of patches; got shape {patches.shape}")
-    if patches.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must hold real numbers; got dtype {patches.dtype}")
+    patches = check_min_ndim(name, patches, 2, "(N, ...)")
+    if patches.shape[0] == 0 or patches[0].size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {patches.shape}")
+    check_real_dtype(name, patches)
     return np.ascontiguousarray(patches.reshape(patches.shape[0], -1), dtype=np.float32)
 
 
@@ -167,9 +164,7 @@ def normalize_patches(patches, eps=10.0):
     >>> normalize_patches(np.array([[0.0, 2.0]]), eps=1.0)  # (x - 1) / sqrt(1 + 1)
     array([[-0.70710677,  0.70710677]], dtype=float32)
     """
-    eps = check_real("eps", eps)
-    if not eps > 0:
-        raise ValueError(f"eps must be a positive number; got {eps!r}")
+    eps = check_finite("eps", eps, 0, strict=True)
     shape = np.shape(patches)
     x = _flat(patches)
     x = x - x.mean(axis=1, keepdims=True)
@@ -221,9 +216,7 @@ def fit_zca(patches, eps=0.1):
     >>> bool(np.allclose(np.cov(z, rowvar=False, bias=True), np.eye(4), atol=1e-3))
     True
     """
-    eps = check_real("eps", eps)
-    if not eps > 0:
-        raise ValueError(f"eps must be a positive number; got {eps!r}")
+    eps = check_finite("eps", eps, 0, strict=True)
     x = _flat(patches)
     mean = x.mean(axis=0, dtype=np.float64).astype(np.float32)
     centred = x - mean

@@ -18,9 +18,9 @@ Examples
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from ._checks import as_float_array, as_pair, check_choice, check_int, check_positive_int
 
 __all__ = ["POOL_KINDS", "PADDINGS", "pool1d", "pool2d", "pool_output_size"]
 
@@ -30,42 +30,6 @@ PADDINGS = ("valid", "same")
 # Value given to padded positions so that they never win a reduction.
 _NEUTRAL = {"max": -np.inf, "min": np.inf, "sum": 0.0, "avg": 0.0}
 _REDUCE = {"max": np.maximum, "min": np.minimum, "sum": np.add, "avg": np.add}
-
-
-def _check_choice(arg, value, allowed):
-    """Raise ValueError unless `value` is one of `allowed`."""
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"{arg} must be one of {allowed}, got {value!r}")
-
-
-def _positive_int(arg, value, minimum=1):
-    """`value` as an int >= `minimum`, or ValueError naming `arg`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{arg} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _int_pair(arg, value):
-    """`value` (an int or a pair of ints, each >= 1) as a tuple (rows, cols)."""
-    if isinstance(value, (tuple, list, np.ndarray)):
-        if len(value) != 2:
-            raise ValueError(f"{arg} must be an integer or a pair of integers, got {value!r}")
-        return _positive_int(arg, value[0]), _positive_int(arg, value[1])
-    value = _positive_int(arg, value)
-    return value, value
-
-
-def _as_float_array(x, min_ndim):
-    """`x` as a floating ndarray with at least `min_ndim` axes (integers become float64)."""
-    x = np.asarray(x)
-    if x.ndim < min_ndim:
-        axes = "1 axis (..., N)" if min_ndim == 1 else "2 axes (..., H, W)"
-        raise ValueError(f"x must have at least {axes}, got shape {x.shape}")
-    if x.dtype.kind in "biu":
-        return x.astype(np.float64)
-    if x.dtype.kind != "f":
-        raise TypeError(f"x must hold real numbers (bool, integer or float), got dtype {x.dtype}")
-    return x
 
 
 def pool_output_size(n, size, stride=None, padding="valid"):
@@ -92,10 +56,10 @@ def pool_output_size(n, size, stride=None, padding="valid"):
     >>> pool_output_size(7, 2), pool_output_size(7, 2, padding="same")
     (3, 4)
     """
-    n = _positive_int("n", n, minimum=0)
-    size = _positive_int("size", size)
-    stride = size if stride is None else _positive_int("stride", stride)
-    _check_choice("padding", padding, PADDINGS)
+    n = check_int("n", n)
+    size = check_positive_int("size", size)
+    stride = size if stride is None else check_positive_int("stride", stride)
+    check_choice("padding", padding, PADDINGS)
     if padding == "same":
         return -(-n // stride)
     return (n - size) // stride + 1 if n >= size else 0
@@ -182,11 +146,11 @@ def pool2d(x, size, stride=None, kind="max", padding="valid"):
     >>> pool2d(x, 3, stride=2, kind="avg", padding="same").tolist()
     [[5.0, 6.5], [11.0, 12.5]]
     """
-    x = _as_float_array(x, 2)
-    sizes = _int_pair("size", size)
-    strides = sizes if stride is None else _int_pair("stride", stride)
-    _check_choice("kind", kind, POOL_KINDS)
-    _check_choice("padding", padding, PADDINGS)
+    x = as_float_array("x", x, 2, "(..., H, W)")
+    sizes = as_pair("size", size)
+    strides = sizes if stride is None else as_pair("stride", stride)
+    check_choice("kind", kind, POOL_KINDS)
+    check_choice("padding", padding, PADDINGS)
     return _pool_axes(x, sizes, strides, kind, padding)
 
 
@@ -217,9 +181,9 @@ def pool1d(x, size, stride=None, kind="max", padding="valid"):
     >>> pool1d([0.3, 0.1, 1.0, 0.2], 3, stride=1, padding="same").tolist()
     [0.3, 1.0, 1.0, 1.0]
     """
-    x = _as_float_array(x, 1)
-    size = _positive_int("size", size)
-    stride = size if stride is None else _positive_int("stride", stride)
-    _check_choice("kind", kind, POOL_KINDS)
-    _check_choice("padding", padding, PADDINGS)
+    x = as_float_array("x", x, 1, "(..., N)")
+    size = check_positive_int("size", size)
+    stride = size if stride is None else check_positive_int("stride", stride)
+    check_choice("kind", kind, POOL_KINDS)
+    check_choice("padding", padding, PADDINGS)
     return _pool_axes(x, (size,), (stride,), kind, padding)

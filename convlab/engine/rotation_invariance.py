@@ -22,18 +22,17 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from ._checks import check_choice, check_positive_int
+from ._checks import check_array, check_choice, check_finite, check_finite_array, check_int, check_positive_int
 from .bank import conv_bank
+from .conv import BOUNDARIES
 
 __all__ = ["bar_image", "orientation_pooling", "orientation_sweep", "rotate_image", "rotated_bank"]
 
 
 def _finite_2d(name, value):
     """`value` as a finite float64 (H, W) array, or ValueError naming `name`."""
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim != 2 or 0 in array.shape or not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be a finite, non-empty 2-D array (H, W); got shape {array.shape}")
-    return array
+    array = check_array(name, np.asarray(value, dtype=np.float64), 2, "(H, W)")
+    return check_finite_array(name, array)
 
 
 def rotate_image(image, angle):
@@ -57,9 +56,7 @@ def rotate_image(image, angle):
     [[0.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
     """
     image = _finite_2d("image", image)
-    angle = float(angle)
-    if not np.isfinite(angle):
-        raise ValueError(f"angle must be a finite number of degrees; got {angle!r}")
+    angle = check_finite("angle", angle)
     return ndimage.rotate(image, angle, reshape=False, order=3, mode="constant", cval=0.0)
 
 
@@ -91,9 +88,7 @@ def rotated_bank(kernel, n=8, span=360.0):
     """
     kernel = _finite_2d("kernel", kernel)
     n = check_positive_int("n", n)
-    span = float(span)
-    if not np.isfinite(span) or span <= 0:
-        raise ValueError(f"span must be a positive number of degrees (180 or 360); got {span!r}")
+    span = check_finite("span", span, 0, strict=True)
     angles = span * np.arange(n) / n
     return angles, np.stack([rotate_image(kernel, a) for a in angles])
 
@@ -125,10 +120,8 @@ def orientation_pooling(image, bank, boundary="fill"):
     ([3.0, 1.0, 3.0, 1.0], 3.0)
     """
     image = _finite_2d("image", image)
-    bank = np.asarray(bank, dtype=np.float64)
-    if bank.ndim != 3 or 0 in bank.shape or not np.all(np.isfinite(bank)):
-        raise ValueError(f"bank must be a finite, non-empty (n, kh, kw) array; got shape {bank.shape}")
-    check_choice("boundary", boundary, ("fill", "wrap", "symm"))
+    bank = check_finite_array("bank", check_array("bank", np.asarray(bank, dtype=np.float64), 3, "(n, kh, kw)"))
+    check_choice("boundary", boundary, BOUNDARIES)
     responses = conv_bank(image.astype(np.float32), bank.astype(np.float32), mode="same", boundary=boundary)
     return responses, responses.max(axis=0)
 
@@ -189,9 +182,7 @@ def bar_image(size=48, length=None, width=3):
     >>> bar_image(5, length=3, width=1).astype(int).tolist()[0:2]
     [[0, 0, 0, 0, 0], [0, 0, 1, 0, 0]]
     """
-    size = check_positive_int("size", size)
-    if size < 3:
-        raise ValueError(f"size must be an integer >= 3; got {size!r}")
+    size = check_int("size", size, minimum=3)
     length = size // 2 if length is None else check_positive_int("length", length)
     width = check_positive_int("width", width)
     image = np.zeros((size, size))

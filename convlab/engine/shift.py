@@ -15,26 +15,15 @@ Examples
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from ._checks import check_choice, check_int, check_min_ndim
+from .conv import BOUNDARIES as CONV_BOUNDARIES
 
 __all__ = ["BOUNDARIES", "translate", "translate1d"]
 
-BOUNDARIES = ("fill", "wrap")
-
-
-def _check_shift(arg, value):
-    """`value` as an int, or ValueError naming `arg` (booleans and floats are refused)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{arg} must be an integer number of samples, got {value!r}")
-    return int(value)
-
-
-def _check_boundary(boundary):
-    """Raise ValueError unless `boundary` is one of BOUNDARIES."""
-    if not isinstance(boundary, str) or boundary not in BOUNDARIES:
-        raise ValueError(f"boundary must be one of {BOUNDARIES}, got {boundary!r}")
+# Zeros or circular: a translation has no edge pixel to mirror about, so not conv's "symm".
+BOUNDARIES = tuple(b for b in CONV_BOUNDARIES if b != "symm")
 
 
 def _shift_axes(x, shifts, axes, boundary):
@@ -81,11 +70,9 @@ def translate(image, dy, dx, boundary="fill"):
     >>> translate(x, 1, 2).tolist()
     [[0, 0, 0], [0, 0, 1], [0, 0, 0]]
     """
-    image = np.asarray(image)
-    if image.ndim < 2:
-        raise ValueError(f"image must have at least 2 axes (..., H, W), got shape {image.shape}")
-    dy, dx = _check_shift("dy", dy), _check_shift("dx", dx)
-    _check_boundary(boundary)
+    image = check_min_ndim("image", image, 2, "(..., H, W)")
+    dy, dx = check_int("dy", dy, minimum=None), check_int("dx", dx, minimum=None)
+    check_choice("boundary", boundary, BOUNDARIES)
     return _shift_axes(image, (dy, dx), (-2, -1), boundary)
 
 
@@ -111,9 +98,7 @@ def translate1d(x, shift, boundary="fill"):
     >>> translate1d([1.0, 2.0, 3.0], -1).tolist()
     [2.0, 3.0, 0.0]
     """
-    x = np.asarray(x)
-    if x.ndim < 1:
-        raise ValueError(f"x must have at least 1 axis (..., N), got shape {x.shape}")
-    shift = _check_shift("shift", shift)
-    _check_boundary(boundary)
+    x = check_min_ndim("x", x, 1, "(..., N)")
+    shift = check_int("shift", shift, minimum=None)
+    check_choice("boundary", boundary, BOUNDARIES)
     return _shift_axes(x, (shift,), (-1,), boundary)

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int, check_positive_int, check_real
+from ._checks import check_array, check_choice, check_finite, check_finite_array, check_int, check_positive_int
 from .conv import MODES, convolve1d
 
 __all__ = [
@@ -73,9 +73,7 @@ def check_lagged_kernel(weights, lags=None):
     >>> check_lagged_kernel([0.5, 0.5])[1]
     array([0, 1])
     """
-    weights = check_array("weights", weights, ndim=1).astype(np.float64)
-    if not np.all(np.isfinite(weights)):
-        raise ValueError("weights must be finite numbers (no NaN or infinity)")
+    weights = check_finite_array("weights", check_array("weights", weights, ndim=1).astype(np.float64))
     if lags is None:
         return weights, np.arange(weights.size, dtype=np.int64)
     lags = np.asarray(lags)
@@ -138,9 +136,7 @@ def smoothing_kernel(kind, width, decay=None, causal=None, normalise=True):
     causal = (kind == "exponential") if causal is None else bool(causal)
     if decay is None:
         decay = width * _DEFAULT_DECAY_FRACTION.get(kind, 1.0)
-    decay = check_real("decay", decay)
-    if not (np.isfinite(decay) and decay > 0):
-        raise ValueError(f"decay must be a finite number > 0; got {decay!r}")
+    decay = check_finite("decay", decay, 0, strict=True)
     taps = np.arange(width, dtype=np.float64)
     lags = placement_lags(width, causal)
     if kind == "exponential":
@@ -329,7 +325,7 @@ def flip_and_slide(x, weights, lags=None, t=0):
     """
     x = check_array("x", x, ndim=1).astype(np.float64)
     weights, lags = check_lagged_kernel(weights, lags)
-    t = check_int("t", t, minimum=-(2**62))
+    t = check_int("t", t, minimum=None)
     times = t - lags[::-1]
     inside = (times >= 0) & (times < x.size)
     measurements = np.zeros(times.size)

@@ -10,14 +10,18 @@ import stat
 import tempfile
 from pathlib import Path
 
+__all__ = ["write_bytes_atomic", "write_text_atomic"]
+
 
 def write_bytes_atomic(path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically, keeping the permissions of a file it replaces.
 
     Examples
     --------
-    >>> write_bytes_atomic("notes.txt", b"kernel")  # doctest: +SKIP
+    >>> write_bytes_atomic("notes.txt", b"kernel")
     PosixPath('notes.txt')
+    >>> Path("notes.txt").read_bytes()
+    b'kernel'
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")

@@ -119,7 +119,7 @@ def save_kernel(path, kernel, name="kernel") -> Path:
 
     Examples
     --------
-    >>> save_kernel("edge.csv", [[-1, 0, 1]], "edge")  # doctest: +SKIP
+    >>> save_kernel("edge.csv", [[-1, 0, 1]], "edge")
     PosixPath('edge.csv')
     """
     path = Path(path)
@@ -148,7 +148,7 @@ def save_bank(path, names, kernels) -> Path:
 
     Examples
     --------
-    >>> save_bank("bank.json", ["a", "b"], [np.eye(3), np.ones((2, 4))])  # doctest: +SKIP
+    >>> save_bank("bank.json", ["a", "b"], [np.eye(3), np.ones((2, 4))])
     PosixPath('bank.json')
     """
     path = Path(path)
@@ -294,7 +294,10 @@ def load_bank(path):
 
     Examples
     --------
-    >>> names, kernels = load_bank("bank.json")  # doctest: +SKIP
+    >>> _ = save_bank("bank.json", ["edge", "blur"], [[[-1, 0, 1]], np.full((3, 3), 1 / 9)])
+    >>> names, kernels = load_bank("bank.json")
+    >>> names, kernels[0].tolist(), kernels[1].shape
+    (['edge', 'blur'], [[-1.0, 0.0, 1.0]], (3, 3))
     """
     return _load(path)
 
@@ -319,7 +322,9 @@ def load_kernel(path):
 
     Examples
     --------
-    >>> name, kernel = load_kernel("edge.csv")  # doctest: +SKIP
+    >>> _ = save_kernel("edge.csv", [[-1, 0, 1]], "edge")
+    >>> load_kernel("edge.csv")
+    ('edge', array([[-1.,  0.,  1.]]))
     """
     names, kernels = _load(path)
     if len(kernels) != 1:

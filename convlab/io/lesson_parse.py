@@ -7,8 +7,18 @@ import re
 
 import numpy as np
 
-from convlab.io.lesson_format import (BANK_FIELDS, FORMAT, MAX_BANK_KERNELS, MAX_CHANNELS, MAX_KERNEL_SIDE,
-                                      TOP_FIELDS, VERSION, Lesson, LessonBank, lesson_file_error)
+from convlab.io.lesson_format import (
+    BANK_FIELDS,
+    FORMAT,
+    MAX_BANK_KERNELS,
+    MAX_CHANNELS,
+    MAX_KERNEL_SIDE,
+    TOP_FIELDS,
+    VERSION,
+    Lesson,
+    LessonBank,
+    lesson_file_error,
+)
 
 __all__ = ["parse_lesson"]
 

@@ -26,8 +26,18 @@ from pathlib import Path
 
 from convlab.io.atomic import write_text_atomic
 from convlab.io.checked_files import read_text_file
-from convlab.io.lesson_format import (FORMAT, LESSON_SUFFIX, MAX_FILE_BYTES, VERSION, Lesson, LessonBank,
-                                      LessonFileError, lesson_document, lesson_file_error, lesson_text)
+from convlab.io.lesson_format import (
+    FORMAT,
+    LESSON_SUFFIX,
+    MAX_FILE_BYTES,
+    VERSION,
+    Lesson,
+    LessonBank,
+    LessonFileError,
+    lesson_document,
+    lesson_file_error,
+    lesson_text,
+)
 from convlab.io.lesson_parse import parse_lesson
 
 __all__ = ["FORMAT", "LESSON_SUFFIX", "VERSION", "Lesson", "LessonBank", "LessonFileError", "lesson_document",

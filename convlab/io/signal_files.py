@@ -78,14 +78,14 @@ def _table(path: Path):
 
 
 def signal_columns(path) -> list[str]:
-    """The column names of a signal file: its header, else "1", "2", ... .
+    r"""The column names of a signal file: its header, else "1", "2", ... .
 
     Examples
     --------
     >>> import tempfile, os
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = os.path.join(folder, "track.csv")
-    ...     _ = open(path, "w").write("time,position\\n0,1.5\\n1,2.0\\n")
+    ...     _ = open(path, "w").write("time,position\n0,1.5\n1,2.0\n")
     ...     signal_columns(path)
     ['time', 'position']
     """
@@ -106,7 +106,7 @@ def _column_index(path: Path, names: list[str], column) -> int:
 
 
 def read_signal(path, column=None) -> np.ndarray:
-    """Read one column of numbers from a CSV or text file as a 1-D signal.
+    r"""Read one column of numbers from a CSV or text file as a 1-D signal.
 
     Parameters
     ----------
@@ -132,7 +132,7 @@ def read_signal(path, column=None) -> np.ndarray:
     >>> import tempfile, os
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = os.path.join(folder, "track.csv")
-    ...     _ = open(path, "w").write("time,position\\n0,1.5\\n1,2.0\\n")
+    ...     _ = open(path, "w").write("time,position\n0,1.5\n1,2.0\n")
     ...     read_signal(path, "position")
     array([1.5, 2. ])
     """

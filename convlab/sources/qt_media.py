@@ -17,8 +17,16 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtMultimedia import (QCamera, QCameraDevice, QMediaCaptureSession, QMediaDevices, QMediaPlayer,
-                                  QVideoFrame, QVideoFrameInput, QVideoSink)
+from PySide6.QtMultimedia import (
+    QCamera,
+    QCameraDevice,
+    QMediaCaptureSession,
+    QMediaDevices,
+    QMediaPlayer,
+    QVideoFrame,
+    QVideoFrameInput,
+    QVideoSink,
+)
 
 from convlab.sources.base import Frame
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from convlab.engine.banks import make_bank
+from convlab.engine.kernel_banks import make_bank
 from convlab.io.images import image_file_filter
 from convlab.resources_path import resource_path
 from convlab.sources.samples import DEFAULT_SAMPLE

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from convlab.engine.banks import BANK_CHOICES, make_bank
 from convlab.engine.block import cnn_block_stages, match_kernels_to_input, prepare_input, shrink_to
 from convlab.engine.explain import explain_value
+from convlab.engine.kernel_banks import BANK_CHOICES, make_bank
 
 
 def test_engine_imports_no_qt():
@@ -32,6 +32,15 @@ def test_prepare_input_gray_uses_luminance_weights():
     assert color.shape == (1, 3, 3) and color.max() == 1.0
     with pytest.raises(ValueError, match="kind"):
         prepare_input(rgb, "hsv")
+
+
+def test_prepare_input_gray_stays_in_zero_one():
+    """White is exactly 1 (it was 1.0000001 when 1/255 was folded into the weights)."""
+    assert prepare_input(np.full((2, 2, 3), 255, np.uint8)).tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    levels = np.arange(0, 256, 5, dtype=np.uint8)  # 52**3 colours
+    rgb = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 52, 3)
+    gray = prepare_input(rgb)
+    assert gray.min() >= 0.0 and gray.max() <= 1.0
 
 
 def test_match_kernels_gray_on_color_gives_channel_mean_response():

@@ -6,8 +6,14 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from convlab.engine import preset_kernel
-from convlab.engine.compare import (FEATURE_SETS, ComparisonSettings, hand_designed_bank, run_comparison,
-                                    scale_to_pixels, split_indices)
+from convlab.engine.compare import (
+    FEATURE_SETS,
+    ComparisonSettings,
+    hand_designed_bank,
+    run_comparison,
+    scale_to_pixels,
+    split_indices,
+)
 from convlab.io.datasets import load_digits_images
 
 FAST = ComparisonSettings(kernels=16, size=5, patches=5000, max_iter=30)

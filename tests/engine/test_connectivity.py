@@ -5,13 +5,26 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from convlab.engine.connectivity import (MATRIX_KINDS, connection_ids, distinct_parameters, image_conv_cost,
-                                         layer_costs, layer_taps, uncovered_tail, weight_matrix)
+from convlab.engine.connectivity import (
+    MATRIX_KINDS,
+    connection_ids,
+    distinct_parameters,
+    image_conv_cost,
+    layer_costs,
+    layer_taps,
+    uncovered_tail,
+    weight_matrix,
+)
 from convlab.engine.conv import MODES, convolve1d, correlate2d, output_size
 from convlab.engine.pooling import pool1d
 from convlab.engine.receptive import receptive_field
-from convlab.engine.receptive_stack import (StackLayer, receptive_field_growth, receptive_field_size,
-                                            receptive_field_support, stack_input_length)
+from convlab.engine.receptive_stack import (
+    StackLayer,
+    receptive_field_growth,
+    receptive_field_size,
+    receptive_field_support,
+    stack_input_length,
+)
 from convlab.engine.variants import tiled_conv1d, tiled_conv2d, unshared_conv1d, unshared_conv2d
 
 GEOMETRIES = list(itertools.product(MODES, (1, 2, 3, 4), (1, 2, 3), (1, 2)))  # mode, k, stride, dilation

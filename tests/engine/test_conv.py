@@ -7,7 +7,14 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy import signal
 
 from convlab.engine.conv import (
-    BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output_size, pad_image, padding_for,
+    BOUNDARIES,
+    MODES,
+    convolve1d,
+    convolve2d,
+    correlate2d,
+    output_size,
+    pad_image,
+    padding_for,
 )
 
 KERNEL_SHAPES = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (2, 3), (3, 4)]
@@ -244,7 +251,7 @@ BAD_CALLS = [
      r"mode must be one of 'full', 'same', 'valid'"),
     (lambda: convolve2d(np.ones((4, 4)), np.ones((3, 3)), boundary="reflect"),
      r"boundary must be one of 'fill', 'wrap', 'symm'"),
-    (lambda: correlate2d(np.ones((4, 4)), np.ones((3, 3)), stride=0), 
+    (lambda: correlate2d(np.ones((4, 4)), np.ones((3, 3)), stride=0),
      r"stride must be an integer >= 1"),
     (lambda: correlate2d(np.ones((4, 4)), np.ones((3, 3)), stride=1.5), r"stride"),
     (lambda: correlate2d(np.ones((4, 4)), np.ones((3, 3)), stride=2.0), r"stride"),
@@ -252,7 +259,7 @@ BAD_CALLS = [
     (lambda: correlate2d(np.ones((4, 4)), np.ones((3, 3)), stride=(1, 0)), r"stride"),
     (lambda: correlate2d(np.ones((4, 4)), np.ones((3, 3)), stride=(1, 2, 3)), r"stride"),
     (lambda: correlate2d(np.ones((4, 4)), np.ones((3, 3)), stride="2"), r"stride"),
-    (lambda: convolve2d(np.ones((4, 4)), np.ones((3, 3)), dilation=0), 
+    (lambda: convolve2d(np.ones((4, 4)), np.ones((3, 3)), dilation=0),
      r"dilation must be an integer >= 1"),
     (lambda: convolve2d(np.ones((4, 4)), np.ones((3, 3)), dilation=-2), r"dilation"),
     (lambda: correlate2d(np.ones((4, 4)), np.ones((0, 3))), r"kernel must not be empty"),
@@ -260,7 +267,7 @@ BAD_CALLS = [
     (lambda: correlate2d(np.ones((4, 4)), np.ones((3, 3, 3))), r"kernel must have 2 dimension"),
     (lambda: correlate2d(np.ones(4), np.ones((3, 3))), r"image must have 2 dimension"),
     (lambda: correlate2d(np.ones((0, 4)), np.ones((3, 3))), r"image must not be empty"),
-    (lambda: correlate2d(np.ones((4, 4), complex), np.ones((3, 3))), 
+    (lambda: correlate2d(np.ones((4, 4), complex), np.ones((3, 3))),
      r"image must hold real numbers"),
     (lambda: correlate2d(np.ones((4, 4)), np.ones((3, 3)), fillvalue="zero"), r"fillvalue"),
     (lambda: convolve1d(np.ones((2, 2)), np.ones(2)), r"x must have 1 dimension"),

@@ -7,12 +7,25 @@ import pytest
 from scipy import ndimage, signal
 
 from convlab.engine.blurpool import blur_downsample, blur_pool, blur_pool1d, pool_windows
-from convlab.engine.invariance import (band_outline, border_band, cosine_similarity, equivariance_check,
-                                       equivariance_error, pooled_change, pooled_offset, shift_curves)
+from convlab.engine.invariance import (
+    band_outline,
+    border_band,
+    cosine_similarity,
+    equivariance_check,
+    equivariance_error,
+    pooled_change,
+    pooled_offset,
+    shift_curves,
+)
 from convlab.engine.kernels import gabor_kernel
-from convlab.engine.rotation_invariance import (bar_image, orientation_pooling, orientation_sweep, rotate_image,
-                                                rotated_bank)
 from convlab.engine.pooling import pool1d
+from convlab.engine.rotation_invariance import (
+    bar_image,
+    orientation_pooling,
+    orientation_sweep,
+    rotate_image,
+    rotated_bank,
+)
 from convlab.engine.shift import translate, translate1d
 
 KERNEL_SHAPES = [(1, 1), (3, 3), (2, 2), (4, 3), (5, 2), (1, 6)]

@@ -8,9 +8,20 @@ from numpy.testing import assert_array_equal
 from scipy import signal
 
 from convlab.engine.conv import BOUNDARIES, MODES, convolve2d, correlate2d
-from convlab.engine.kernel_ops import (apply_divisor_offset, flip_horizontal, flip_vertical, is_rotation_symmetric,
-                                       normalise, parse_cell, parse_grid_text, random_kernel, resize_kernel,
-                                       rotate90, to_convolution, transpose)
+from convlab.engine.kernel_ops import (
+    apply_divisor_offset,
+    flip_horizontal,
+    flip_vertical,
+    is_rotation_symmetric,
+    normalise,
+    parse_cell,
+    parse_grid_text,
+    random_kernel,
+    resize_kernel,
+    rotate90,
+    to_convolution,
+    transpose,
+)
 from convlab.engine.kernels import random_bank
 
 SHAPES = [(1, 1), (1, 4), (2, 2), (3, 3), (3, 4), (4, 3), (5, 2), (4, 4)]

@@ -6,8 +6,14 @@ import pytest
 from scipy import ndimage, signal
 
 from convlab.engine.kernels import (
-    DEFAULT_BANK_NAMES, GABOR_PRESET_DEGREES, PRESET_NAMES, default_bank, gabor_kernel,
-    kernel_to_rgb, preset_kernel, random_bank,
+    DEFAULT_BANK_NAMES,
+    GABOR_PRESET_DEGREES,
+    PRESET_NAMES,
+    default_bank,
+    gabor_kernel,
+    kernel_to_rgb,
+    preset_kernel,
+    random_bank,
 )
 
 ODD_SIZES = (3, 5, 7, 9)
@@ -234,7 +240,7 @@ def test_bad_arguments():
         preset_kernel("gaussian", 3, sigma=0)
     with pytest.raises(ValueError, match="frequency must be in"):
         gabor_kernel(5, 0.0, frequency=0.7)
-    with pytest.raises(ValueError, match="theta must be a finite real"):
+    with pytest.raises(ValueError, match="theta must be a finite number"):
         gabor_kernel(5, float("inf"))
     with pytest.raises(ValueError, match="too small"):
         gabor_kernel(2, np.pi / 2)
@@ -242,11 +248,11 @@ def test_bad_arguments():
         random_bank(0, 3)
     with pytest.raises(ValueError, match="at least 2 weights"):
         random_bank(3, 1)
-    with pytest.raises(ValueError, match=r"distribution must be one of \('normal', 'uniform'\)"):
+    with pytest.raises(ValueError, match="distribution must be one of 'normal', 'uniform'; got 'gauss'"):
         random_bank(3, 3, distribution="gauss")
     with pytest.raises(ValueError, match="seed must be an integer"):
         random_bank(3, 3, seed=1.5)
     with pytest.raises(ValueError, match="channels must be an integer >= 1"):
         kernel_to_rgb(np.ones((3, 3)), channels=0)
-    with pytest.raises(ValueError, match="kernel must have at least 2 axes"):
+    with pytest.raises(ValueError, match="kernel must have at least 2 dimensions"):
         kernel_to_rgb(np.ones(3))

@@ -174,9 +174,9 @@ def test_max_pool2d_matches_torch():
 
 def test_bad_arguments_name_allowed_values():
     x = np.zeros((4, 4))
-    with pytest.raises(ValueError, match=r"kind must be one of \('max', 'avg', 'min', 'l2'\)"):
+    with pytest.raises(ValueError, match="kind must be one of 'max', 'avg', 'min', 'l2'; got 'mean'"):
         pool2d(x, 2, kind="mean")
-    with pytest.raises(ValueError, match=r"padding must be one of \('valid', 'same'\)"):
+    with pytest.raises(ValueError, match="padding must be one of 'valid', 'same'; got 'full'"):
         pool1d(x, 2, padding="full")
     with pytest.raises(ValueError, match="size must be an integer >= 1"):
         pool2d(x, 0)
@@ -184,11 +184,11 @@ def test_bad_arguments_name_allowed_values():
         pool1d(x, 2.0)
     with pytest.raises(ValueError, match="stride must be an integer >= 1"):
         pool2d(x, 2, stride=(1, 0))
-    with pytest.raises(ValueError, match="size must be an integer or a pair"):
+    with pytest.raises(ValueError, match="size must be an integer >= 1 or a pair of them"):
         pool2d(x, (2, 2, 2))
-    with pytest.raises(ValueError, match="x must have at least 2 axes"):
+    with pytest.raises(ValueError, match="x must have at least 2 dimensions"):
         pool2d(np.zeros(5), 2)
-    with pytest.raises(ValueError, match="x must have at least 1 axis"):
+    with pytest.raises(ValueError, match="x must have at least 1 dimension"):
         pool1d(np.float64(3.0), 1)
     with pytest.raises(ValueError, match="n must be an integer >= 0"):
         pool_output_size(-1, 2)

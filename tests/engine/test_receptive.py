@@ -99,7 +99,7 @@ def test_patch_products_is_immutable():
 
 
 BAD_CALLS = [
-    (lambda: receptive_field((5, 0), (5, 5), (3, 3)), 
+    (lambda: receptive_field((5, 0), (5, 5), (3, 3)),
      r"index must lie in the feature map of shape"),
     (lambda: receptive_field((0, 3), (5, 5), (3, 3), mode="valid"), r"index must lie"),
     (lambda: receptive_field((-1, 0), (5, 5), (3, 3)), r"index must be an integer >= 0"),

@@ -2,9 +2,20 @@
 import numpy as np
 import pytest
 
-from convlab.engine.signals import spaceship_track
-from convlab.engine.smoothing import (SMOOTHING_KERNELS, commute, error_vs_width, estimate_times, flip_and_slide,
-                                      kernel_from_weights, lag_of, mse, placement_lags, smooth, smoothing_kernel)
+from convlab.engine.smoothing import (
+    SMOOTHING_KERNELS,
+    commute,
+    error_vs_width,
+    estimate_times,
+    flip_and_slide,
+    kernel_from_weights,
+    lag_of,
+    mse,
+    placement_lags,
+    smooth,
+    smoothing_kernel,
+)
+from convlab.engine.spaceship import spaceship_track
 
 
 def direct_smooth(x, weights, lags, times):
@@ -211,7 +222,7 @@ def test_spaceship_track_is_deterministic_and_noise_scales_one_pattern():
     (lambda: smoothing_kernel("box", 0), "width must be an integer >= 1"),
     (lambda: smoothing_kernel("exponential", 5, decay=0.0), "decay must be a finite number > 0"),
     (lambda: smooth([1.0, 2.0], [1.0], mode="middle"), "mode must be one of"),
-    (lambda: smooth([1.0, 2.0], [np.nan]), "weights must be finite"),
+    (lambda: smooth([1.0, 2.0], [np.nan]), "weights must hold finite numbers"),
     (lambda: smooth([1.0, 2.0], [1.0, 1.0], lags=[0, 2]), "lags must be 2 consecutive integers"),
     (lambda: mse([1.0], [1.0, 2.0]), "same shape"),
     (lambda: lag_of([1.0, -1.0]), "sum to 0"),

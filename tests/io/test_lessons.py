@@ -6,8 +6,19 @@ import numpy as np
 import pytest
 
 from convlab.io.lesson_fields import check_fields, choice, flag, integer, number, number_grid, number_list, text
-from convlab.io.lessons import (FORMAT, LESSON_SUFFIX, VERSION, Lesson, LessonBank, LessonFileError, lesson_text,
-                                load_lesson, parse_lesson, read_lesson_title, save_lesson)
+from convlab.io.lessons import (
+    FORMAT,
+    LESSON_SUFFIX,
+    VERSION,
+    Lesson,
+    LessonBank,
+    LessonFileError,
+    lesson_text,
+    load_lesson,
+    parse_lesson,
+    read_lesson_title,
+    save_lesson,
+)
 
 SOBEL = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], np.float32)
 

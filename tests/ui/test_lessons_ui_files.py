@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from convlab.engine.banks import make_bank
+from convlab.engine.kernel_banks import make_bank
 from convlab.io.lessons import Lesson, LessonBank, lesson_text, load_lesson, save_lesson
 from convlab.ui.lesson_menu import shipped_lessons
 

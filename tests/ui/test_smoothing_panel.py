@@ -5,7 +5,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from convlab.engine.signals import spaceship_track
+from convlab.engine.spaceship import spaceship_track
 from convlab.engine.smoothing import (error_vs_width, estimate_times, kernel_from_weights, lag_of, mse, smooth,
                                       smoothing_kernel)
 from convlab.ui.panels.smoothing.panel import SWEEP_WIDTHS, SmoothingPanel

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from scipy import signal
 
-from convlab.engine.banks import make_bank
+from convlab.engine.kernel_banks import make_bank
 from convlab.engine.blurpool import blur_pool, pool_windows
 from convlab.engine.block import prepare_input
 from convlab.engine.invariance import band_outline, border_band

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, Q
                                QPushButton, QVBoxLayout, QWidget)
 
 from convlab.engine.activation import ACTIVATIONS
-from convlab.engine.banks import BANK_CHOICES, BANK_LABELS
+from convlab.engine.kernel_banks import BANK_CHOICES, BANK_LABELS
 from convlab.engine.conv import BOUNDARIES, MODES
 from convlab.engine.pooling import POOL_KINDS
 from convlab.ui.widgets.form import combo, show_value, spin, widget_value

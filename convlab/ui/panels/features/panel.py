@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QSplitter
 
 from convlab.engine.activation import activate, is_signed_activation
-from convlab.engine.banks import BANK_CHOICES, BANK_LABELS, make_bank
+from convlab.engine.kernel_banks import BANK_CHOICES, BANK_LABELS, make_bank
 from convlab.engine.block import cnn_block_stages, prepare_input, shrink_to
 from convlab.engine.explain import explain_value
 from convlab.ui.export import save_image_atomic

@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QSplitter, QVBoxLayout, QWidget
 
-from convlab.engine.signals import spaceship_track
+from convlab.engine.spaceship import spaceship_track
 from convlab.engine.smoothing import (commute, error_vs_width, estimate_times, flip_and_slide, kernel_from_weights,
                                       lag_of, mse, smooth, smoothing_kernel)
 from convlab.io.signal_files import read_signal

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels import PRESET_NAMES, default_bank, gabor_kernel, preset_kernel, random_bank
+from ._checks import check_choice, check_int
+from .kernels import EDGE_PRESET_NAMES, PRESET_NAMES, default_bank, gabor_kernel, preset_kernel, random_bank
+
+__all__ = ["BANK_CHOICES", "BANK_LABELS", "make_bank"]
 
 BANK_CHOICES = ("default", "presets", "edges", "gabor", "random")
 BANK_LABELS = {
@@ -20,7 +23,6 @@ BANK_LABELS = {
     "gabor": "Gabor, 8 orientations",
     "random": "Random (seeded)",
 }
-_EDGE_PRESETS = ("sobel_x", "sobel_y", "prewitt_x", "prewitt_y", "laplacian", "outline", "corner")
 
 
 def make_bank(choice="default", size=3, count=16, seed=0):
@@ -44,8 +46,7 @@ def make_bank(choice="default", size=3, count=16, seed=0):
     names : list of str
     kernels : ndarray, float32, (K, size, size)
     """
-    if choice not in BANK_CHOICES:
-        raise ValueError(f"choice must be one of {BANK_CHOICES}, got {choice!r}")
+    check_choice("choice", choice, BANK_CHOICES)
     if choice == "default":
         names, kernels = default_bank(size)
         return list(names), np.asarray(kernels, np.float32)
@@ -53,14 +54,13 @@ def make_bank(choice="default", size=3, count=16, seed=0):
         names = [n for n in PRESET_NAMES if n != "gabor"]
         return names, np.asarray([preset_kernel(n, size) for n in names], np.float32)
     if choice == "edges":
-        kernels = [preset_kernel(n, size) for n in _EDGE_PRESETS]
-        return list(_EDGE_PRESETS), np.asarray(kernels, np.float32)
+        kernels = [preset_kernel(n, size) for n in EDGE_PRESET_NAMES]
+        return list(EDGE_PRESET_NAMES), np.asarray(kernels, np.float32)
     if choice == "gabor":
         angles = [22.5 * i for i in range(8)]
         names = [f"gabor {a:g}°" for a in angles]
         kernels = [gabor_kernel(size, np.deg2rad(a)) for a in angles]
         return names, np.asarray(kernels, np.float32)
-    if not 1 <= int(count) <= 64:
-        raise ValueError(f"count must be in 1..64, got {count}")
-    kernels = random_bank(int(count), size, seed=seed)
-    return [f"random {i}" for i in range(int(count))], np.asarray(kernels, np.float32)
+    count = check_int("count", count, 1, 64)
+    kernels = random_bank(count, size, seed=seed)
+    return [f"random {i}" for i in range(count)], np.asarray(kernels, np.float32)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_int, check_positive_int, check_real
+from ._checks import check_finite, check_int, check_positive_int
 
 __all__ = ["SpaceshipTrack", "spaceship_track"]
 
@@ -36,14 +36,6 @@ class SpaceshipTrack(NamedTuple):
     time: np.ndarray
     truth: np.ndarray
     measured: np.ndarray
-
-
-def _check_level(name, value):
-    """A finite real number >= 0."""
-    value = check_real(name, value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}")
-    return value
 
 
 def spaceship_track(length=400, step=1.0, noise=0.5, seed=0):
@@ -83,10 +75,8 @@ def spaceship_track(length=400, step=1.0, noise=0.5, seed=0):
     ((5,), True)
     """
     length = check_positive_int("length", length)
-    step = _check_level("step", step)
-    if step == 0:
-        raise ValueError("step must be a finite number > 0; got 0.0")
-    noise = _check_level("noise", noise)
+    step = check_finite("step", step, 0, strict=True)
+    noise = check_finite("noise", noise, 0)
     seed = check_int("seed", seed)
     path_rng, noise_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     amplitudes = path_rng.uniform(*_AMPLITUDE_RANGE, _SINUSOIDS)
