@@ -24,6 +24,7 @@ from .conv import BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output
 from .encode import ENCODINGS, encode_images, feature_maps, region_pool, triangle_encoding
 from .explain import Explanation, explain_value
 from .correlation_switch import OPERATIONS, apply_operation, operation_products
+from .gradients import activate_grad, conv_bank_grad, pool2d_grad
 from .invariance import (EquivarianceCheck, PooledChange, ShiftCurve, border_band, cosine_similarity,
                          equivariance_check, equivariance_error, pooled_change, shift_curves)
 from .kernel_ops import (Normalised, apply_divisor_offset, flip_horizontal, flip_vertical, normalise,
@@ -41,6 +42,7 @@ from .shift import translate, translate1d
 from .signals import SpaceshipTrack, spaceship_track
 from .smoothing import (SMOOTHING_KERNELS, SmoothingKernel, commute, error_vs_width, flip_and_slide, lag_of,
                         mse, smooth, smoothing_kernel)
+from .transposed import conv_transpose2d, conv_transpose_output_size
 from .variants import tiled_conv1d, tiled_conv2d, unshared_conv1d, unshared_conv2d
 
 __all__ = [
@@ -73,4 +75,6 @@ __all__ = [
     "centroid_orientations", "centroids_to_kernels", "encode_images", "extract_patches", "feature_maps",
     "fit_preprocessing", "fit_zca", "learn_centroids", "normalize_patches", "region_pool", "run_comparison",
     "sort_centroids", "triangle_encoding",
+    # the backward pass (training): gradients of the block's stages, transposed convolution
+    "activate_grad", "conv_bank_grad", "conv_transpose2d", "conv_transpose_output_size", "pool2d_grad",
 ]
