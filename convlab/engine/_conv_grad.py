@@ -139,10 +139,12 @@ def bank_backward(image, kernels, grad_maps, geometry, boundary):
     forward's `BankGeometry`. Returns grad_image (H, W, C) and grad_kernels (K, kh, kw, C), float32.
     """
     g = geometry
+    if g.out_h == 0 or g.out_w == 0:  # no feature map pixel: nothing flows back
+        return np.zeros(image.shape, np.float32), np.zeros(kernels.shape, np.float32)
     taps = np.ascontiguousarray(kernels, np.float32).reshape(kernels.shape[0], -1)
     taps_t = np.ascontiguousarray(taps.T)
     padded = _padded_image(image, g, boundary)
-    band = max(1, _BAND_BYTES // (4 * taps.shape[1] * max(g.out_w, 1)))
+    band = max(1, _BAND_BYTES // (4 * taps.shape[1] * g.out_w))
     firsts = range(0, g.out_h, band)
     spaces = {}  # thread id -> _Workspace
 
@@ -160,8 +162,6 @@ def bank_backward(image, kernels, grad_maps, geometry, boundary):
 
     with _one_blas_thread(taps.size * g.out_w > _BLAS_SMALL):
         run_tasks(run_one, len(firsts), 4 * taps.size * g.out_h * g.out_w)
-    if not spaces:  # no feature map pixel: nothing flows back
-        return np.zeros(image.shape, np.float32), np.zeros(kernels.shape, np.float32)
     grad_padded = sum(space.grad_padded for space in spaces.values())
     grad_taps = sum(space.grad_taps for space in spaces.values())
     grad_image = _fold(grad_padded, g.in_h, g.pad_top, g.pad_bottom, boundary, 1)

@@ -38,12 +38,11 @@ from .pooling import PADDINGS, POOL_KINDS, _as_float_array, pool_output_size
 __all__ = ["conv_bank_grad", "pool2d_grad", "activate_grad"]
 
 
-def _check_grad(name, grad, shape):
-    """`grad` as an ndarray of `shape` and a real dtype, else ValueError naming `name`."""
+def _check_grad(name, grad, shape, what):
+    """`grad` as an ndarray of `shape` (that of `what`) and a real dtype, else ValueError naming `name`."""
     grad = np.asarray(grad)
     if grad.shape != tuple(shape):
-        raise ValueError(f"{name} must have the shape of the forward output {tuple(shape)}; "
-                         f"got {grad.shape}")
+        raise ValueError(f"{name} must have the shape of {what} {tuple(shape)}; got {grad.shape}")
     if grad.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold real numbers (bool, integer or floating dtype); "
                          f"got {grad.dtype}")
@@ -101,7 +100,8 @@ def conv_bank_grad(image, kernels, grad_maps, mode="same", boundary="fill", stri
     shape_image, shape_kernels = np.shape(image), np.shape(kernels)
     image, kernels, key = _prepare(image, kernels, mode, boundary, stride, dilation)
     geometry = _plan(key).geometry
-    grad_maps = _check_grad("grad_maps", grad_maps, (kernels.shape[0], geometry.out_h, geometry.out_w))
+    grad_maps = _check_grad("grad_maps", grad_maps, (kernels.shape[0], geometry.out_h, geometry.out_w),
+                            "the feature maps (K, H', W')")
     grad_maps = np.ascontiguousarray(grad_maps, np.float32)
     grad_image, grad_kernels = bank_backward(image, kernels, grad_maps, geometry, boundary)
     return grad_image.reshape(shape_image), grad_kernels.reshape(shape_kernels)
@@ -151,7 +151,7 @@ def pool2d_grad(x, grad_out, size, stride=None, kind="max", padding="valid"):
     check_choice("padding", padding, PADDINGS)
     shape = x.shape[:-2] + tuple(pool_output_size(n, k, t, padding)
                                  for n, k, t in zip(x.shape[-2:], sizes, strides))
-    grad_out = _check_grad("grad_out", grad_out, shape)
+    grad_out = _check_grad("grad_out", grad_out, shape, "the pooled maps")
     dtype = np.result_type(x.dtype, np.float64 if grad_out.dtype.kind in "biu" else grad_out.dtype)
     return pool_backward(x.astype(dtype, copy=False), grad_out.astype(dtype, copy=False),
                          sizes, strides, kind, padding)
@@ -194,7 +194,7 @@ def activate_grad(x, name, grad_out, *, negative_slope=0.01):
     if not np.isfinite(slope):
         raise ValueError(f"negative_slope must be a finite real number; got {negative_slope!r}")
     x = _activation_input(x)
-    grad = _check_grad("grad_out", grad_out, x.shape)
+    grad = _check_grad("grad_out", grad_out, x.shape, "x")
     dtype = np.result_type(x.dtype, np.float64 if grad.dtype.kind in "biu" else grad.dtype)
     x, grad = x.astype(dtype, copy=False), grad.astype(dtype, copy=False)
     return grad * _derivative(x, name, slope)
