@@ -31,7 +31,7 @@ from ._mec import run_tasks
 
 __all__ = ["bank_backward"]
 
-_BAND_BYTES = 1 << 19        # columns of one band (float32): fits in L2 with its window copy
+_BAND_BYTES = 1 << 20        # columns of one band (float32): about one L2 cache
 _BLAS_SMALL = 262_144        # OpenBLAS runs gemm calls with m*n*k up to this on one thread
 
 _blas_lock = threading.Lock()
@@ -72,7 +72,8 @@ def _padded_image(image, geometry, boundary):
     rows = source_index(g.in_h, g.pad_top, g.pad_bottom, boundary)
     cols = source_index(g.in_w, g.pad_left, g.pad_right, boundary)
     planes = np.asarray(image, np.float32).transpose(2, 0, 1)
-    padded = planes[:, np.maximum(rows, 0)][:, :, np.maximum(cols, 0)]
+    padded = np.empty((g.channels, rows.size, cols.size), np.float32)  # C order: rows of pixels
+    padded[...] = planes[:, np.maximum(rows, 0)][:, :, np.maximum(cols, 0)]
     padded[:, rows < 0] = 0
     padded[:, :, cols < 0] = 0
     return padded
@@ -111,14 +112,13 @@ def _add_taps(grad_padded, columns, geometry, first, rows_buffer):
 def _fold(grad, n, before, after, boundary, axis):
     """Adjoint of padding an axis of length `n` by (`before`, `after`) samples: every padded
     slice along `axis` is added back onto the image slice it was copied from (none for fill)."""
-    index = source_index(n, before, after, boundary)
-    grad = np.moveaxis(grad, axis, 0)
+    grad = np.swapaxes(grad, 0, axis)
     folded = grad[before:before + n].copy()
-    border = np.r_[0:before, before + n:index.size]
-    border = border[index[border] >= 0]
-    if border.size:
+    if boundary != "fill" and before + after:
+        index = source_index(n, before, after, boundary)
+        border = np.concatenate((np.arange(before), np.arange(before + n, index.size)))
         np.add.at(folded, index[border], grad[border])
-    return np.moveaxis(folded, 0, axis)
+    return np.swapaxes(folded, 0, axis)
 
 
 class _Workspace:
