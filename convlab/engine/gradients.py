@@ -1,16 +1,21 @@
 """The backward pass of the CNN block: gradients of convolution, activation and pooling.
 
 Training a convolutional network needs, for every stage of the block, the gradient of a loss
-with respect to the stage's input (and weights) given the gradient with respect to its output
-(Goodfellow, Bengio & Courville, *Deep Learning*, section 9.5). For the kernel bank
-``Z = conv_bank(V, K)`` with feature-map gradient ``G``:
+with respect to the stage's input (and weights) given the gradient with respect to its output:
+a vector-Jacobian product (backpropagation). Goodfellow, Bengio & Courville, *Deep Learning*,
+section 9.5 (eqs. 9.11-9.14), write the two for a strided convolution ``Z = c(K, V, s)`` with
+feature-map gradient ``G``:
 
-* eq. 9.11-9.12: the kernel gradient correlates the image with ``G`` (one term per window);
-* eq. 9.13-9.14: the image gradient is the transposed convolution of ``G`` with the kernels;
-  with stride 1 and mode ``valid`` that is the ``full`` convolution of ``G`` with the kernel.
+* ``g(G, V, s)``, the kernel gradient: each tap sums ``G`` times the image pixels that tap saw,
+  i.e. the image correlated with ``G`` (for stride 1 and mode ``valid``:
+  ``correlate2d(V, G, "valid")``);
+* ``h(K, G, s)``, the image gradient: every feature-map pixel sends its gradient back through
+  the kernel onto its window, a transposed convolution (for stride 1 and mode ``valid``:
+  ``convolve2d(G, K, "full")``).
 
-Every function here is the exact adjoint of its forward with the same arguments, so
-``<forward(x), g> == <x, grad(x, g)>`` up to rounding.
+`conv_bank` is linear in the image and in the kernels, so `conv_bank_grad` is its exact adjoint:
+``<conv_bank(x, w), g> == <x, grad_x> == <w, grad_w>`` up to rounding. `pool2d_grad` and
+`activate_grad` are the vector-Jacobian products of `pool2d` and `activate`.
 
 Examples
 --------
@@ -135,6 +140,8 @@ def pool2d_grad(x, grad_out, size, stride=None, kind="max", padding="valid"):
     ValueError
         Bad size, stride, kind or padding, `x` with fewer than 2 axes, or `grad_out` of the
         wrong shape.
+    TypeError
+        Complex or non-numeric `x`.
 
     Examples
     --------
@@ -181,6 +188,8 @@ def activate_grad(x, name, grad_out, *, negative_slope=0.01):
     ------
     ValueError
         Unknown `name`, non-finite `negative_slope`, or `grad_out` of another shape than `x`.
+    TypeError
+        Complex or non-numeric `x`.
 
     Examples
     --------

@@ -4,9 +4,9 @@ A strided 'valid' cross-correlation maps an input of size n to ``(n - e) // s + 
 (``e = (k - 1) * dilation + 1`` the dilated kernel size). Its transpose goes the other way: each
 input value spreads a copy of the kernel, scaled by that value, onto the output, every `stride`
 pixels, and overlapping copies add up. This is how the gradient of a convolution with respect to
-its input is computed (Goodfellow et al., *Deep Learning*, eq. 9.13-9.14), and how decoders
-upsample. The conventions (`padding` crops, `output_padding` adds rows and columns at the end)
-are those of ``torch.nn.functional.conv_transpose2d``.
+its input is computed (the function ``h(K, G, s)`` of Goodfellow et al., *Deep Learning*,
+section 9.5), and how decoders upsample. The conventions (`padding` crops, `output_padding`
+adds rows and columns at the end) are those of ``torch.nn.functional.conv_transpose2d``.
 
 Examples
 --------

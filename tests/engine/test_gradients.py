@@ -12,6 +12,16 @@ BOUNDARIES = ("fill", "wrap", "symm")
 KERNEL_SHAPES = {"odd": (3, 3), "even": (2, 2), "rectangular": (2, 3)}
 
 
+@pytest.fixture
+def torch():
+    """torch on one thread: for these tiny tensors a thread pool only waits on shared cores."""
+    module = pytest.importorskip("torch")
+    threads = module.get_num_threads()
+    module.set_num_threads(1)
+    yield module
+    module.set_num_threads(threads)
+
+
 def small_ints(rng, shape):
     """Integers in [-3, 3] as float32: every sum of products stays exact in float32."""
     return rng.integers(-3, 4, shape).astype(np.float32)
@@ -108,9 +118,8 @@ def test_blas_threads_are_restored():
     assert [info["num_threads"] for info in threadpoolctl.threadpool_info()] == before
 
 
-def torch_conv_grads(image, kernels, grad_maps, mode, boundary, stride, dilation):
+def torch_conv_grads(torch, image, kernels, grad_maps, mode, boundary, stride, dilation):
     """Gradients by torch autograd: F.pad (zeros or circular) as the mode's padding, then conv2d."""
-    torch = pytest.importorskip("torch")
     x = torch.tensor(np.moveaxis(np.atleast_3d(image), 2, 0)[None], requires_grad=True)
     w = torch.tensor(np.moveaxis(kernels.reshape(*kernels.shape[:3], -1), 3, 1), requires_grad=True)
     pads = []
@@ -126,7 +135,7 @@ def torch_conv_grads(image, kernels, grad_maps, mode, boundary, stride, dilation
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("boundary", ["fill", "wrap"])
 @pytest.mark.parametrize("stride, dilation", [(1, 1), (2, 1), (1, 2), (3, 2)])
-def test_conv_grad_matches_torch_autograd(mode, boundary, stride, dilation):
+def test_conv_grad_matches_torch_autograd(torch, mode, boundary, stride, dilation):
     rng = np.random.default_rng(11)
     for kernel_shape, colour in [((3, 3), ()), ((4, 4), (3,)), ((2, 5), (2,))]:
         image = rng.standard_normal((9, 11, *colour))
@@ -134,7 +143,7 @@ def test_conv_grad_matches_torch_autograd(mode, boundary, stride, dilation):
         conv = dict(mode=mode, boundary=boundary, stride=stride, dilation=dilation)
         grad_maps = rng.standard_normal(conv_bank(image, kernels, **conv).shape)
         grad_image, grad_kernels = conv_bank_grad(image, kernels, grad_maps, **conv)
-        expected_image, expected_kernels = torch_conv_grads(image, kernels, grad_maps, **conv)
+        expected_image, expected_kernels = torch_conv_grads(torch, image, kernels, grad_maps, **conv)
         np.testing.assert_allclose(grad_image, expected_image, atol=1e-4, err_msg=str(kernel_shape))
         np.testing.assert_allclose(grad_kernels, expected_kernels.reshape(kernels.shape), atol=1e-4)
 
@@ -142,8 +151,7 @@ def test_conv_grad_matches_torch_autograd(mode, boundary, stride, dilation):
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
 @pytest.mark.parametrize("kernel_shape", [(3, 3), (4, 4), (2, 3)])
 @pytest.mark.parametrize("dilation", [1, 2])
-def test_same_mode_is_torch_padding_same(kernel_shape, dilation):
-    torch = pytest.importorskip("torch")
+def test_same_mode_is_torch_padding_same(torch, kernel_shape, dilation):
     rng = np.random.default_rng(12)
     image, kernels = rng.standard_normal((8, 9)), rng.standard_normal((2, *kernel_shape))
     grad_maps = rng.standard_normal((2, 8, 9))
@@ -267,8 +275,7 @@ def torch_pool(torch, x, size, stride, kind, padding):
 @pytest.mark.parametrize("kind", ["max", "avg", "min", "l2"])
 @pytest.mark.parametrize("padding", ["valid", "same"])
 @pytest.mark.parametrize("size, stride", [((2, 2), (2, 2)), ((3, 3), (1, 1)), ((2, 3), (1, 2)), ((3, 3), (2, 2))])
-def test_pool_grad_matches_torch_autograd(kind, padding, size, stride):
-    torch = pytest.importorskip("torch")
+def test_pool_grad_matches_torch_autograd(torch, kind, padding, size, stride):
     rng = np.random.default_rng(6)
     for x in (rng.standard_normal((3, 7, 9)), rng.integers(0, 3, (3, 7, 9)).astype(float)):  # 2nd: ties
         tensor = torch.tensor(x[:, None], requires_grad=True)
@@ -282,8 +289,7 @@ def test_pool_grad_matches_torch_autograd(kind, padding, size, stride):
                                    tensor.grad[:, 0].numpy(), atol=1e-12)
 
 
-def test_activate_grad_matches_torch_autograd():
-    torch = pytest.importorskip("torch")
+def test_activate_grad_matches_torch_autograd(torch):
     F = torch.nn.functional
     x = np.array([-2.5, -1.0, -1e-3, 0.0, 1e-3, 0.7, 3.0])
     functions = {"identity": lambda t: t, "relu": F.relu, "leaky_relu": lambda t: F.leaky_relu(t, 0.2),
