@@ -101,8 +101,12 @@ def _add_taps(grad_padded, columns, geometry, first, rows_buffer):
     n_rows, s, d = columns.shape[3], g.stride, g.dilation
     width = (g.out_w - 1) * s + 1
     tap_rows = rows_buffer[:, :, :n_rows, :d * (g.kw - 1) + width]
-    tap_rows.fill(0)
-    for b in range(g.kw):
+    if s == 1:  # the first column tap covers [0, width): copy it instead of zeros plus an addition
+        tap_rows[..., :width] = columns[:, 0]
+        tap_rows[..., width:] = 0
+    else:
+        tap_rows.fill(0)
+    for b in range(1 if s == 1 else 0, g.kw):
         tap_rows[..., d * b:d * b + width:s] += columns[:, b]
     for a in range(g.kh):
         top = first * s + d * a
