@@ -89,13 +89,18 @@ def conv_bank_grad(image, kernels, grad_maps, mode="same", boundary="fill", stri
     TypeError
         Complex or non-numeric image or kernels.
 
+    Notes
+    -----
+    im2col and col2im in bands of feature-map rows, on the calling thread plus the worker thread
+    of `conv_bank`; BLAS is held to one thread during a large call (restored afterwards).
+
     Examples
     --------
     >>> image = np.zeros((3, 3)); image[1, 1] = 1
     >>> grad_image, grad_kernels = conv_bank_grad(image, np.ones((1, 1, 2)), np.ones((1, 3, 3)))
     >>> grad_kernels.tolist()  # each tap saw the impulse in exactly one window
     [[[1.0, 1.0]]]
-    >>> grad_image.tolist()  # 'same' with an even kernel: the last column is read once
+    >>> grad_image.tolist()  # 'same' pads an even kernel after the image: column 0 is read once
     [[1.0, 2.0, 2.0], [1.0, 2.0, 2.0], [1.0, 2.0, 2.0]]
     """
     check_choice("mode", mode, MODES)
