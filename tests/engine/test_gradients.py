@@ -219,6 +219,9 @@ def test_same_padding_gives_the_padding_nothing():
                                   [[1, 2, 0, 4, 0]])
     np.testing.assert_allclose(pool2d_grad(x, [[1.0, 3.0, 6.0]], (1, 3), 2, "avg", "same"),
                                [[0.5, 0.5 + 1, 1, 1 + 3, 3]])
+    # a window of -inf values ties with its -inf padding: the first REAL value wins
+    np.testing.assert_array_equal(pool2d_grad(np.full((1, 4), -np.inf), np.ones((1, 4)), (1, 3), 1, "max", "same"),
+                                  [[2, 1, 1, 0]])
     rng = np.random.default_rng(2)
     x = rng.standard_normal((3, 6, 7))
     for kind in ("max", "min", "avg"):  # every window passes on exactly its own gradient
