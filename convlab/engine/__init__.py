@@ -42,6 +42,7 @@ from .conv import BOUNDARIES, MODES, convolve1d, convolve2d, correlate2d, output
 from .correlation_switch import OPERATIONS, apply_operation, operation_products
 from .encode import ENCODINGS, encode_images, feature_maps, region_pool, triangle_encoding
 from .explain import Explanation, explain_value
+from .gradients import activate_grad, conv_bank_grad, pool2d_grad
 from .invariance import (
     EquivarianceCheck,
     PooledChange,
@@ -68,7 +69,7 @@ from .kernel_ops import (
     parse_grid_text,
     random_kernel,
     resize_kernel,
-                      rotate90,
+    rotate90,
     to_convolution,
     transpose,
 )
@@ -125,6 +126,7 @@ from .smoothing import (
     smoothing_kernel,
 )
 from .spaceship import SpaceshipTrack, spaceship_track
+from .transposed import conv_transpose2d, conv_transpose_output_size
 from .variants import tiled_conv1d, tiled_conv2d, unshared_conv1d, unshared_conv2d
 
 __all__ = [
@@ -162,4 +164,6 @@ __all__ = [
     "feature_maps", "fit_preprocessing", "fit_transform_patches", "fit_zca", "hand_designed_bank",
     "initial_centres", "learn_centroids", "normalize_patches", "region_pool", "run_comparison", "scale_to_pixels",
     "sort_centroids", "split_indices", "to_gray", "triangle_encoding",
+    # the backward pass (training): gradients of the block's stages, transposed convolution
+    "activate_grad", "conv_bank_grad", "conv_transpose2d", "conv_transpose_output_size", "pool2d_grad",
 ]
