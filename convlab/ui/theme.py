@@ -8,8 +8,8 @@ that draw everything anew on each result). Nothing walks the widget tree or pars
 
 Roles, in points at scale 1: ``tick`` 10 (ticks of small plots), ``small`` 11 (axis ticks, compact
 tables), ``body`` 12 (plot labels, readouts), ``note`` 13 (explanations under a view), ``numbers`` 14
-(formulas, counts), ``title`` 15 (view titles). Widgets without a role follow the application font, which presentation mode scales
-the same way.
+(formulas, counts), ``title`` 15 (view titles). Widgets without a role follow the application font,
+which presentation mode scales the same way.
 """
 from __future__ import annotations
 
