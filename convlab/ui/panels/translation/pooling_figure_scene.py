@@ -1,12 +1,17 @@
-"""The lecture's 1-D pooling figure as a scene: detector units and max-pooled units, before and after a shift."""
+"""The lecture's 1-D pooling figure as a scene: detector units and max-pooled units, before and after a shift.
+
+The view scales the whole scene to fit, so the scene's sizes (circles, gaps, pens and the point
+sizes of its text) are in scene units; the text is drawn at those sizes times the theme's font
+scale, so it grows against the circles in presentation mode, and the panel redraws on a change.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsView
 
-from convlab.engine.pooling import pool_output_size
-from convlab.ui.panels.translation.tiles import big_font
+from convlab.lab.pooling_figure import format_value
+from convlab.ui.theme import THEMED, theme
 
 RADIUS = 34.0
 SPACING = 110.0
@@ -15,27 +20,15 @@ DIAGRAM_GAP = 330.0
 PLAIN = QColor("#ffffff")
 CHANGED = QColor("#ff9a3c")
 HIDDEN = QColor("#e6e6e6")
+TEXT_POINTS = {"title": 20.0, "stage": 15.0, "unit": 22.0}  # scene units at scale 1
 
 
-def format_value(value: float) -> str:
-    """A unit's value as written in the figure: up to 3 significant digits."""
-    text = f"{value:.3g}"
-    return "0" if text == "-0" else text
-
-
-def pool_windows_1d(n: int, width: int, stride: int) -> list[tuple[float, list[int]]]:
-    """For each pooled unit of ``pool1d(x, width, stride, padding="same")``: its centre and real inputs.
-
-    Output ``j``'s window starts at ``j * stride - before``, with ``before`` the floor half of the
-    total "same" padding; padded positions are left out of the list of inputs.
-    """
-    n_out = pool_output_size(n, width, stride, "same")
-    before = max((n_out - 1) * stride + width - n, 0) // 2
-    windows = []
-    for j in range(n_out):
-        start = j * stride - before
-        windows.append((start + (width - 1) / 2.0, [i for i in range(start, start + width) if 0 <= i < n]))
-    return windows
+def scene_font(kind: str, bold: bool = False) -> QFont:
+    """The font of one kind of text in the figure, at the theme's font scale."""
+    font = QFont()
+    font.setPointSizeF(round(TEXT_POINTS[kind] * theme().font_scale, 1))
+    font.setBold(bold)
+    return font
 
 
 class PoolingFigureScene(QGraphicsScene):
@@ -54,11 +47,11 @@ class PoolingFigureScene(QGraphicsScene):
         titles = {"before": "Before the shift", "after": "After shifting the input one step to the right"}
         for d, diagram in enumerate(("before", "after")):
             top = d * DIAGRAM_GAP
-            title = self.addSimpleText(titles[diagram], big_font(20, bold=True))
+            title = self.addSimpleText(titles[diagram], scene_font("title", bold=True))
             title.setPos(-2 * RADIUS - 150, top - 2.4 * RADIUS - 40)
             pooled_y, detector_y = top, top + ROW_GAP
             for label, y in (("pooling\nstage", pooled_y), ("detector\nstage", detector_y)):
-                item = self.addSimpleText(label, big_font(15))
+                item = self.addSimpleText(label, scene_font("stage"))
                 item.setPos(-2 * RADIUS - 150, y - item.boundingRect().height() / 2)
             pen = QPen(QColor("#555555"), 3)
             for (centre, inputs) in windows:
@@ -78,7 +71,7 @@ class PoolingFigureScene(QGraphicsScene):
             fill = HIDDEN if hidden else (CHANGED if marks is not None and marks[k] else PLAIN)
             circle = self.addEllipse(QRectF(x * SPACING - RADIUS, y - RADIUS, 2 * RADIUS, 2 * RADIUS),
                                      QPen(QColor("#111111"), 3), QBrush(fill))
-            text = self.addSimpleText("?" if hidden else format_value(value), big_font(22, bold=True))
+            text = self.addSimpleText("?" if hidden else format_value(value), scene_font("unit", bold=True))
             box = text.boundingRect()
             text.setPos(QPointF(x * SPACING - box.width() / 2, y - box.height() / 2))
             text.setZValue(2)
@@ -105,6 +98,7 @@ class FittingView(QGraphicsView):
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
+        self.setProperty(THEMED, True)  # the panel redraws the scene on a theme change
         self.setRenderHint(QPainter.Antialiasing)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
