@@ -46,7 +46,8 @@ class ImageMode(QWidget):
         self.frame_from_source = False
         self._shown = self._displayed = 0
         self._dirty = self._curves_retry = False
-        side_by_side(self, (themed_column(self.controls), self.views), (340, 1160))
+        self.column = themed_column(self.controls)
+        side_by_side(self, (self.column, self.views), (340, 1160))
         self.controls.form.changed.connect(self._use)
         self.controls.play_button.toggled.connect(self.set_playing)
         self.controls.reset_button.clicked.connect(lambda: self.change(dx=0, dy=0))

@@ -60,7 +60,8 @@ class PoolingFigure(QWidget):
         for widget in (self.form, self.error, self.summary):
             column.addWidget(widget)
         column.addStretch(1)
-        side_by_side(self, (themed_column(controls), self.view), (340, 1160))
+        self.column = themed_column(controls)
+        side_by_side(self, (self.column, self.view), (340, 1160))
 
     def _on_edited(self, *_args) -> None:
         """The typed numbers; a field with bad text keeps its last valid value and shows why."""

@@ -56,7 +56,8 @@ class RotationMode(QWidget):
         column.addWidget(self.form)
         column.addWidget(note)
         column.addStretch(1)
-        side_by_side(self, (themed_column(controls), self.views), (340, 1160))
+        self.column = themed_column(controls)
+        side_by_side(self, (self.column, self.views), (340, 1160))
 
     def apply_settings(self, settings: RotationSettings) -> None:
         """Show and use `settings` (a lesson, --set): the controls show them without echo."""

@@ -17,26 +17,25 @@ from convlab.ui.widgets.form import control_column
 
 CHANGED_RGBA = (255, 120, 0, 130)
 BAND_PENS = (("#000000", 3.0, Qt.PenStyle.SolidLine), ("#ffd700", 1.5, Qt.PenStyle.DashLine))
+TILE_BORDER = ("#888888", 1.0)
 GRAY_LUT = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
 DIVERGING_LUT = diverging_lut()
 COLUMN_MAX_WIDTH = 400
 
 
 def themed_column(controls):
-    """The scrollable left column of a mode: its font is the theme's ``small`` role, and it widens
-    when a larger scale needs more room (it never narrows)."""
+    """The scrollable left column of a mode, its font the theme's ``small`` role (see `widen_to_fit`)."""
     controls.setProperty(THEMED, True)
-    controls.setFont(theme().font("small"))
-    scroll = control_column(controls, COLUMN_MAX_WIDTH)
+    theme().follow(controls, lambda: controls.setFont(theme().font("small")))
+    return control_column(controls, COLUMN_MAX_WIDTH)
 
-    def apply():
-        controls.setFont(theme().font("small"))
-        wanted = controls.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6
-        if wanted > scroll.minimumWidth():
-            scroll.setMinimumWidth(wanted)
 
-    theme().follow(scroll, apply)
-    return scroll
+def widen_to_fit(scroll) -> None:
+    """Widen a control column whose controls need more room (after a change of the UI scale); it
+    never narrows."""
+    wanted = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6
+    if wanted > scroll.minimumWidth():
+        scroll.setMinimumWidth(wanted)
 
 
 def error_label() -> QLabel:
@@ -114,7 +113,8 @@ class ImageTile:
         self.title = TitleLabel("")
         self.set_title(title)
         self.view = pg.ViewBox(invertY=True, lockAspect=True, enableMenu=False)
-        self.view.setBorder(pg.mkPen("#888888"))
+        self.view.setBorder(pg.mkPen(TILE_BORDER[0]))  # a hairline; its rectangle item follows the theme
+        self.view.borderRect.setPen(theme().pen(*TILE_BORDER))
         self.view.setBackgroundColor("#d9d9d9")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.overlay = pg.ImageItem(axisOrder="row-major")
@@ -140,6 +140,7 @@ class ImageTile:
     def restyle(self) -> None:
         """Title and outlines in the theme's current sizes."""
         self.set_title(self.title.text)
+        self.view.borderRect.setPen(theme().pen(*TILE_BORDER))
         for index, item in enumerate(self.outlines):
             item.setPen(theme().pen(*BAND_PENS[index % len(BAND_PENS)]))
 
