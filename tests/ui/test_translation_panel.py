@@ -1,4 +1,5 @@
 """The translation panel driven as a user would: sliders, keys, switches, the 1-D figure and rotation."""
+import dataclasses
 import time
 
 import numpy as np
@@ -159,7 +160,7 @@ def test_the_play_button_and_the_measures_write_nothing_into_the_controls(qtbot,
     assert mode.settings.dx == 2 and c.widget("dx").value() == 2 and emitted == []
     _settle(qtbot, panel)
     assert "cosine similarity of the pooled maps" in c.measures.labels["cosine"].text()
-    assert c.measures.parent() is not c.form and emitted == []
+    assert emitted == []
 
 
 def test_pooled_outputs_highlight_the_changed_units(qtbot, panel):
@@ -383,3 +384,55 @@ def test_curves_follow_a_new_still_frame_that_arrives_within_the_rate_limit(qtbo
     for stride in (1, 2, 4):
         np.testing.assert_allclose(value.curves[stride].conv_error, expected[stride].conv_error)
         np.testing.assert_allclose(value.curves[stride].cosine, expected[stride].cosine)
+
+
+# ---- settings hooks, theme ------------------------------------------------------------------------
+def test_apply_settings_acts_as_the_user_and_refuses_a_kernel_not_on_offer(qtbot, panel):
+    image, figure, rotation = panel.current_settings()
+    assert (image, figure, rotation) == (panel.image_mode.settings, panel.figure.settings, panel.rotation.settings)
+    panel.apply_settings(dataclasses.replace(image, dx=-7, kernel_name="laplacian"))
+    assert panel.image_mode.controls.widget("dx").value() == -7
+    _settle(qtbot, panel)
+    assert panel.image_mode.last_result.job.settings.kernel_name == "laplacian"
+    panel.apply_settings(dataclasses.replace(figure, width=2, stride=2))
+    assert panel.figure.form.widgets["width"].value() == 2 and panel.figure.scene.texts("before", "pooled") == ["1", "0.2"]
+    panel.apply_settings(dataclasses.replace(rotation, orientations=4, kernel="sobel_x"))
+    assert len(panel.rotation.views.map_tiles) == 4
+    assert panel.rotation.form.widgets["kernel"].currentData() == "sobel_x"
+    for bad in (dataclasses.replace(image, kernel_name="nowhere"), dataclasses.replace(rotation, kernel="nowhere")):
+        with pytest.raises(ValueError, match="not in the bank"):
+            panel.apply_settings(bad)
+    with pytest.raises(ValueError):
+        panel.apply_settings(object())
+    assert panel.current_settings()[0].kernel_name == "laplacian"
+
+
+def test_the_panel_follows_the_theme_and_needs_no_walker(qtbot, panel):
+    from convlab.ui.theme import theme
+    from convlab.ui.ui_scale import apply_ui_scale
+
+    mode, views = panel.image_mode, panel.image_mode.views
+    label = mode.controls.measures.labels["conv"]
+    plot = views.plots["cosine"]
+    curve = views.curve("cosine", 2)
+    before = (label.font().pointSizeF(), mode.controls.font().pointSizeF(), plot.titleLabel.opts["size"],
+              plot.getAxis("bottom").style["tickFont"].pointSizeF(), curve.opts["pen"].widthF(),
+              views.tiles["input"].title.opts["size"], panel.figure.scene.unit_texts[("before", "pooled")][0].font())
+    assert before[:6] == (12.0, 11.0, "12pt", 10.0, 3.0, "12pt")
+    try:
+        theme().set_scale(2.0)
+        assert label.font().pointSizeF() == 24.0 and mode.controls.font().pointSizeF() == 22.0
+        assert plot.titleLabel.opts["size"] == "24pt" and plot.getAxis("bottom").style["tickFont"].pointSizeF() == 20
+        assert curve.opts["pen"].widthF() == 6.0 and curve.opts["symbolSize"] == 16.0
+        assert views.tiles["input"].title.opts["size"] == "24pt"
+        assert panel.figure.scene.unit_texts[("before", "pooled")][0].font().pointSizeF() == 44.0
+        assert panel.rotation.views.max_curve.opts["pen"].widthF() == 10.0
+        popup = mode.controls.widget("boundary").view().parentWidget()
+        assert popup.font().pointSizeF() == 22.0, "a combo box's list follows the box"
+        assert apply_ui_scale(panel, 2.0) == 0, "nothing of the panel is left to the old walker"
+    finally:
+        theme().set_scale(1.0)
+    after = (label.font().pointSizeF(), mode.controls.font().pointSizeF(), plot.titleLabel.opts["size"],
+             plot.getAxis("bottom").style["tickFont"].pointSizeF(), curve.opts["pen"].widthF(),
+             views.tiles["input"].title.opts["size"], panel.figure.scene.unit_texts[("before", "pooled")][0].font())
+    assert after == before

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel
+from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QLabel
 
 import convlab.ui.widgets  # noqa: F401  (row-major image axis order)
 from convlab.ui.theme import ERROR_COLOUR, TEXT_COLOUR, THEMED, diverging_lut, theme
@@ -26,7 +26,13 @@ COLUMN_MAX_WIDTH = 400
 def themed_column(controls):
     """The scrollable left column of a mode, its font the theme's ``small`` role (see `widen_to_fit`)."""
     controls.setProperty(THEMED, True)
-    theme().follow(controls, lambda: controls.setFont(theme().font("small")))
+
+    def apply():
+        controls.setFont(theme().font("small"))
+        for box in controls.findChildren(QComboBox):  # its pop-up list takes the box's font from Qt itself
+            box.view().parentWidget().setProperty(THEMED, True)
+
+    theme().follow(controls, apply)
     return control_column(controls, COLUMN_MAX_WIDTH)
 
 
