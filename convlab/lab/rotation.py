@@ -19,8 +19,13 @@ import numpy as np
 from scipy import ndimage
 
 from convlab.engine.kernels import gabor_kernel
-from convlab.engine.rotation_invariance import (bar_image, orientation_pooling, orientation_sweep, rotate_image,
-                                                rotated_bank)
+from convlab.engine.rotation_invariance import (
+    bar_image,
+    orientation_pooling,
+    orientation_sweep,
+    rotate_image,
+    rotated_bank,
+)
 from convlab.io.lesson_fields import text
 from convlab.lab.settings import from_section, setting
 

@@ -11,13 +11,33 @@ from convlab.engine.invariance import border_band, shift_curves
 from convlab.engine.pooling import POOL_KINDS, pool1d
 from convlab.engine.rotation_invariance import orientation_pooling, rotate_image, rotated_bank
 from convlab.engine.shift import translate
-from convlab.lab.pooling_figure import (FigureSettings, figure_diagram, figure_section, figure_settings_from_section,
-                                        parse_values, pool_windows_1d)
-from convlab.lab.rotation import (BUILT_IN_KERNEL, RotationCompute, RotationJob, RotationSettings, built_in_kernel,
-                                  input_image, rotation_settings_from_section)
+from convlab.lab.pooling_figure import (
+    FigureSettings,
+    figure_diagram,
+    figure_section,
+    figure_settings_from_section,
+    parse_values,
+    pool_windows_1d,
+)
+from convlab.lab.rotation import (
+    BUILT_IN_KERNEL,
+    RotationCompute,
+    RotationJob,
+    RotationSettings,
+    built_in_kernel,
+    input_image,
+    rotation_settings_from_section,
+)
 from convlab.lab.settings import as_section, parse_assignment, setting_fields
-from convlab.lab.translation import (ImageModeCompute, ShiftJob, ShiftSettings, choose_kernel,
-                                     image_settings_from_section, measure_texts, prepare_gray)
+from convlab.lab.translation import (
+    ImageModeCompute,
+    ShiftJob,
+    ShiftSettings,
+    choose_kernel,
+    image_settings_from_section,
+    measure_texts,
+    prepare_gray,
+)
 from convlab.sources.base import Frame
 
 LAPLACIAN = np.array([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]], np.float32)

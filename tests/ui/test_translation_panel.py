@@ -9,16 +9,16 @@ from PySide6.QtGui import QImage
 from scipy import signal
 
 from convlab.engine.banks import make_bank
-from convlab.engine.blurpool import blur_pool, pool_windows
 from convlab.engine.block import prepare_input
+from convlab.engine.blurpool import blur_pool, pool_windows
 from convlab.engine.invariance import band_outline, border_band
 from convlab.engine.pooling import pool1d
 from convlab.engine.shift import translate
-from convlab.sources.base import Frame
-from convlab.ui.panels.translation.panel import TranslationPanel
 from convlab.lab.pooling_figure import FigureSettings, parse_values
 from convlab.lab.translation import ShiftSettings
+from convlab.sources.base import Frame
 from convlab.ui.bank_signals import KernelBank
+from convlab.ui.panels.translation.panel import TranslationPanel
 
 
 @pytest.fixture
@@ -135,7 +135,8 @@ def test_controls_bind_both_ways(qtbot, panel):
     assert len(emitted) == 3 and emitted[-1] == mode.settings
     _settle(qtbot, panel)  # the user's change reaches the view
     assert mode.last_result.job.settings == mode.settings
-    assert panel.image_mode.views.tile_values("pooled").shape == tuple(np.array(mode.last_result.value.image.shape) // 4)
+    pooled_shape = tuple(np.array(mode.last_result.value.image.shape) // 4)
+    assert panel.image_mode.views.tile_values("pooled").shape == pooled_shape
     settings = ShiftSettings(dx=-5, dy=8, boundary="wrap", kernel_name="sobel_y", pool_kind="min", pool_size=3,
                              pool_stride=1, antialias=False, blur_filter="[1, 3, 3, 1]", compare="moved")
     mode.apply_settings(settings)
@@ -395,7 +396,8 @@ def test_apply_settings_acts_as_the_user_and_refuses_a_kernel_not_on_offer(qtbot
     _settle(qtbot, panel)
     assert panel.image_mode.last_result.job.settings.kernel_name == "laplacian"
     panel.apply_settings(dataclasses.replace(figure, width=2, stride=2))
-    assert panel.figure.form.widgets["width"].value() == 2 and panel.figure.scene.texts("before", "pooled") == ["1", "0.2"]
+    assert panel.figure.form.widgets["width"].value() == 2
+    assert panel.figure.scene.texts("before", "pooled") == ["1", "0.2"]
     panel.apply_settings(dataclasses.replace(rotation, orientations=4, kernel="sobel_x"))
     assert len(panel.rotation.views.map_tiles) == 4
     assert panel.rotation.form.widgets["kernel"].currentData() == "sobel_x"

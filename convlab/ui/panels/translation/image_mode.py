@@ -12,8 +12,15 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from convlab.lab.settings import settled
-from convlab.lab.translation import (CURVE_REFRESH_S, MAX_SHIFT, ImageModeCompute, ShiftJob, ShiftSettings,
-                                     choose_kernel, gray_kernel)
+from convlab.lab.translation import (
+    CURVE_REFRESH_S,
+    MAX_SHIFT,
+    ImageModeCompute,
+    ShiftJob,
+    ShiftSettings,
+    choose_kernel,
+    gray_kernel,
+)
 from convlab.sources.samples import open_sample
 from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.translation.image_controls import ShiftControls

@@ -8,8 +8,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from convlab.lab.translation import measure_texts
-from convlab.ui.panels.translation.tiles import (DIVERGING_LUT, GRAY_LUT, ImageTile, legend_row, restyle_legend,
-                                                 style_plot, symmetric_range)
+from convlab.ui.panels.translation.tiles import (
+    DIVERGING_LUT,
+    GRAY_LUT,
+    ImageTile,
+    legend_row,
+    restyle_legend,
+    style_plot,
+    symmetric_range,
+)
 from convlab.ui.theme import theme
 
 TILE_TITLES = {

@@ -44,10 +44,10 @@ def _checked(state):
 
 def _kernels(panel, image, rotation, wanted: dict):
     """Kernels the bank does not hold (yet) go to `wanted`; the modes keep their current ones meanwhile."""
-    names = [entry.name for entry in panel.bank.entries()]
-    name = image.kernel_name or (PREFERRED_KERNEL if PREFERRED_KERNEL in names else panel.image_mode.settings.kernel_name)
+    names, current = [entry.name for entry in panel.bank.entries()], panel.image_mode.settings.kernel_name
+    name = image.kernel_name or (PREFERRED_KERNEL if PREFERRED_KERNEL in names else current)
     if name not in names:
-        wanted["image"], name = name, panel.image_mode.settings.kernel_name
+        wanted["image"], name = name, current
     kernel = rotation.kernel
     if kernel not in panel.rotation.kernel_names():
         wanted["rotation"], kernel = kernel, panel.rotation.settings.kernel

@@ -15,8 +15,11 @@ from convlab.lab.rotation import RotationSettings
 from convlab.lab.translation import ShiftSettings
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.translation.image_mode import ImageMode
-from convlab.ui.panels.translation.lesson import (apply_translation_lesson_state, report_missing,
-                                                  translation_lesson_state)
+from convlab.ui.panels.translation.lesson import (
+    apply_translation_lesson_state,
+    report_missing,
+    translation_lesson_state,
+)
 from convlab.ui.panels.translation.pooling_figure import PoolingFigure
 from convlab.ui.panels.translation.rotation import RotationMode
 from convlab.ui.panels.translation.tiles import widen_to_fit

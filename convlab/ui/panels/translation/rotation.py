@@ -13,8 +13,14 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from convlab.lab.rotation import (BUILT_IN_KERNEL, RotationCompute, RotationJob, RotationSettings, built_in_kernel,
-                                  kernel_labels)
+from convlab.lab.rotation import (
+    BUILT_IN_KERNEL,
+    RotationCompute,
+    RotationJob,
+    RotationSettings,
+    built_in_kernel,
+    kernel_labels,
+)
 from convlab.lab.settings import settled
 from convlab.lab.translation import gray_kernel
 from convlab.ui.live import LatestOnlyWorker

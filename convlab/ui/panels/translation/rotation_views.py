@@ -7,8 +7,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter
 
 from convlab.lab.rotation import bank_strip
-from convlab.ui.panels.translation.tiles import (DIVERGING_LUT, GRAY_LUT, ImageTile, legend_row, restyle_legend,
-                                                 style_plot, symmetric_range)
+from convlab.ui.panels.translation.tiles import (
+    DIVERGING_LUT,
+    GRAY_LUT,
+    ImageTile,
+    legend_row,
+    restyle_legend,
+    style_plot,
+    symmetric_range,
+)
 from convlab.ui.theme import theme
 
 ORIENTATION_WIDTH, MAX_WIDTH, ANGLE_LINE_WIDTH = 2, 5, 2  # pen widths at scale 1
