@@ -6,10 +6,10 @@ that presentation mode sets; the theme announces it with ``changed``, and whatev
 theme sizes re-styles itself through :meth:`Theme.follow` (labels, plots) or by redrawing (panels
 that draw everything anew on each result). Nothing walks the widget tree or parses style sheets.
 
-Roles, in points at scale 1: ``small`` 11 (axis ticks, compact tables), ``body`` 12 (plot labels,
-readouts), ``note`` 13 (explanations under a view), ``numbers`` 14 (formulas, counts), ``title`` 15
-(view titles). Widgets without a role follow the application font, which presentation mode scales
-the same way.
+Roles, in points at scale 1: ``tick`` 10 (ticks of small plots), ``small`` 11 (axis ticks, compact
+tables), ``body`` 12 (plot labels, readouts), ``note`` 13 (explanations under a view), ``numbers`` 14
+(formulas, counts), ``title`` 15 (view titles). Widgets without a role follow the application font,
+which presentation mode scales the same way.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFont
 __all__ = ["ERROR_COLOUR", "OK_COLOUR", "ROLE_POINTS", "TEXT_COLOUR", "THEMED", "WARNING_COLOUR", "Theme",
            "diverging_lut", "magnitude_lut", "theme"]
 
-ROLE_POINTS = {"small": 11.0, "body": 12.0, "note": 13.0, "numbers": 14.0, "title": 15.0}
+ROLE_POINTS = {"tick": 10.0, "small": 11.0, "body": 12.0, "note": 13.0, "numbers": 14.0, "title": 15.0}
 ERROR_COLOUR = "#c0392b"  # every error message, inline or in the status bar
 WARNING_COLOUR = "#b35900"
 OK_COLOUR = "#1b5e20"

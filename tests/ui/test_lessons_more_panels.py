@@ -14,7 +14,7 @@ from convlab.io.lessons import Lesson, LessonBank, load_lesson
 from convlab.ui.lesson_menu import shipped_lessons
 from convlab.ui.lesson_state import apply_lesson
 from convlab.ui.panels.learning.tasks import LearnParams
-from convlab.ui.panels.translation.image_controls import ShiftParams
+from convlab.lab.translation import ShiftSettings
 from convlab.ui.panels.translation.lesson import ROTATION_DEFAULTS
 
 from window_helpers import make_window, panel, settle
@@ -42,8 +42,8 @@ def choose(combo, data):
 def customise_translation(tp, dx, kernel, stride, blur, values, width, angle, count, tab):
     """Move every saved setting through its widget, as a user would."""
     c = tp.image_mode.controls
-    c.widget("dx").setValue(dx)
-    c.widget("dy").setValue(-dx)
+    c.widget("dx").slider.setValue(dx)
+    c.widget("dy").slider.setValue(-dx)
     choose(c.widget("boundary"), "wrap" if blur else "fill")
     choose(c.widget("kernel_name"), kernel)
     choose(c.widget("pool_kind"), "avg" if blur else "max")
@@ -57,15 +57,15 @@ def customise_translation(tp, dx, kernel, stride, blur, values, width, angle, co
     f.values_edit.editingFinished.emit()
     f.entering_edit.setText(str(-values[0]))
     f.entering_edit.editingFinished.emit()
-    f.width_spin.setValue(width)
-    f.stride_spin.setValue(width - 1)
-    f.predict_box.setChecked(blur)
-    r = tp.rotation
-    r.angle_slider.setValue(angle)
-    choose(r.input_box, "digit 3" if blur else "bar")
-    choose(r.kernel_box, f"{kernel}" if blur else r.kernel_box.itemData(0))
-    r.count_spin.setValue(count)
-    choose(r.span_box, 360.0 if blur else 180.0)
+    f.form.widgets["width"].setValue(width)
+    f.form.widgets["stride"].setValue(width - 1)
+    f.form.widgets["predict"].setChecked(blur)
+    r = tp.rotation.form.widgets
+    r["angle"].slider.setValue(angle)
+    choose(r["input"], "digit 3" if blur else "bar")
+    choose(r["kernel"], f"{kernel}" if blur else r["kernel"].itemData(0))
+    r["orientations"].setValue(count)
+    choose(r["span"], 360.0 if blur else 180.0)
     tp.modes.setCurrentIndex(tab)
 
 
@@ -92,12 +92,13 @@ def test_translation_settings_round_trip(window, qtbot):
     assert c.widget("dx").value() == 5 and c.widget("kernel_name").currentData() == "laplacian"
     assert c.widget("antialias").isChecked() and c.widget("blur_filter").isEnabled()
     assert tp.figure.values_edit.text() == "0.5, -1, 2.25" and not tp.figure.revealed  # predict: hidden again
-    assert tp.rotation.count_spin.value() == 6 and len(tp.rotation.map_tiles) == 6  # rebuilt with 6 kernels
-    assert tp.rotation.angle_label.text() == "120°" and tp.modes.currentIndex() == 2
-    qtbot.waitUntil(lambda: tp.image_mode.last_result.job.params == ShiftParams(**saved["image"]))
+    assert tp.rotation.form.widgets["orientations"].value() == 6
+    qtbot.waitUntil(lambda: len(tp.rotation.views.map_tiles) == 6)  # rebuilt with 6 kernels
+    assert tp.rotation.form.widgets["angle"].readout.text() == "120°" and tp.modes.currentIndex() == 2
+    qtbot.waitUntil(lambda: tp.image_mode.last_result.job.settings == ShiftSettings(**saved["image"]))
     # missing fields take their default
     assert tp.apply_lesson_state({"image": {"dx": 2}}) == []
-    assert tp.image_mode.controls.params() == ShiftParams(dx=2, kernel_name="sobel_x")
+    assert tp.image_mode.settings == ShiftSettings(dx=2, kernel_name="sobel_x")
     assert tp.lesson_state()["rotation"] == ROTATION_DEFAULTS and tp.modes.currentIndex() == 0
 
 
@@ -107,20 +108,20 @@ def test_translation_kernels_named_by_the_lessons_own_bank(window, qtbot):
     bank = LessonBank(("sobel_y", "my ridge"), (kernel.T, kernel), (True, True), "lesson")
     section = {"image": {"kernel_name": "my ridge", "pool_stride": 4}, "rotation": {"kernel": "my ridge"}}
     assert apply_lesson(window, Lesson("translation", "", bank, {"translation": section})) == []
-    assert tp.image_mode.controls.params().kernel_name == "my ridge"
-    assert tp.rotation.kernel_box.currentData() == "my ridge"
+    assert tp.image_mode.settings.kernel_name == "my ridge"
+    assert tp.rotation.form.widgets["kernel"].currentData() == "my ridge" == tp.rotation.settings.kernel
     np.testing.assert_array_equal(tp.rotation.kernel(), kernel)
-    qtbot.waitUntil(lambda: tp.image_mode.last_result.job.params.kernel_name == "my ridge")
+    qtbot.waitUntil(lambda: tp.image_mode.last_result.job.settings.kernel_name == "my ridge")
     np.testing.assert_array_equal(tp.image_mode.last_result.job.kernel, kernel)
     # a name no bank holds: the current kernel stays, and the status bar says why
     messages = []
     tp.message.connect(messages.append)
     assert tp.apply_lesson_state({"image": {"kernel_name": "nowhere"}}) == []
     settle(qtbot)
-    assert tp.image_mode.controls.params().kernel_name == "my ridge" and tp.wanted_kernels == {}
+    assert tp.image_mode.settings.kernel_name == "my ridge" and tp.wanted_kernels == {}
     assert messages == ["Translation: the lesson's kernel 'nowhere' is not in the bank; the current kernel stays."]
     window.bank.set_entries(window.bank.entries()[:1], "trimmed")  # a later bank change picks nothing up
-    assert tp.image_mode.controls.params().kernel_name == "sobel_y"
+    assert tp.image_mode.settings.kernel_name == "sobel_y"
 
 
 # ---- feature learning ------------------------------------------------------------------------------

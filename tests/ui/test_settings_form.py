@@ -1,7 +1,7 @@
 """The declarative form: one control per declared field, both directions, no echo."""
 from dataclasses import dataclass, replace
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QPushButton, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QPushButton, QSpinBox
 
 from convlab.lab.settings import setting
 from convlab.ui.widgets.settings_form import ScaledSlider, SettingsForm
@@ -73,3 +73,35 @@ def test_panels_add_their_own_widgets_to_a_group(qtbot):
     button = QPushButton("Load")
     form.add_row("Kernel", button)
     assert button.parent() is form.groups["Kernel"]
+
+
+@dataclass(frozen=True)
+class Chosen:
+    shift: int = setting(1, "Horizontal", low=-32, high=32, suffix=" px")
+    kernel: str = setting("", "Kernel")
+    blur: bool = setting(False, "anti-aliased")
+
+
+def test_hints_signed_slider_indented_box_and_choices_offered_at_run_time(qtbot):
+    form = SettingsForm(Chosen(kernel="b"), sections=(("Shift", ("shift", "kernel", "blur")),),
+                        hints={"shift": "signed slider", "kernel": "choices", "blur": "indented"})
+    qtbot.addWidget(form)
+    seen = []
+    form.changed.connect(seen.append)
+    w = form.widgets
+    assert w["shift"].readout.text() == "+1 px"
+    w["shift"].slider.setValue(-5)
+    assert w["shift"].readout.text() == "-5 px" and seen == [Chosen(shift=-5, kernel="b")]
+    layout = form.groups["Shift"].layout()
+    assert layout.getWidgetPosition(w["blur"])[1] == QFormLayout.ItemRole.FieldRole  # not across the row
+    assert isinstance(w["kernel"], QComboBox) and w["kernel"].count() == 0
+    w["blur"].setChecked(True)  # an empty "choices" combo keeps the field's value
+    assert seen[-1] == Chosen(shift=-5, kernel="b", blur=True)
+    form.set_choices("kernel", ["a", "b"], {"b": "bank: b"})
+    assert [w["kernel"].itemText(i) for i in range(2)] == ["a", "bank: b"]
+    assert w["kernel"].currentData() == "b" and len(seen) == 2, "offering choices shows the value, no echo"
+    w["kernel"].setCurrentIndex(0)
+    assert seen[-1].kernel == "a"
+    button = QPushButton("Play")
+    form.add_row("Shift", button, after="shift")
+    assert layout.getWidgetPosition(button)[0] == layout.getWidgetPosition(w["shift"])[0] + 1

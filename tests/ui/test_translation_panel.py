@@ -1,4 +1,5 @@
 """The translation panel driven as a user would: sliders, keys, switches, the 1-D figure and rotation."""
+import dataclasses
 import time
 
 import numpy as np
@@ -7,17 +8,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from scipy import signal
 
+from convlab.engine.block import prepare_input
 from convlab.engine.kernel_banks import make_bank
 from convlab.engine.blurpool import blur_pool, pool_windows
-from convlab.engine.block import prepare_input
 from convlab.engine.invariance import band_outline, border_band
 from convlab.engine.pooling import pool1d
 from convlab.engine.shift import translate
+from convlab.lab.pooling_figure import FigureSettings, parse_values
+from convlab.lab.translation import ShiftSettings
 from convlab.sources.base import Frame
-from convlab.ui.panels.translation.panel import TranslationPanel
-from convlab.ui.panels.translation.pooling_figure import parse_values
-from convlab.ui.panels.translation.image_controls import ShiftParams
 from convlab.ui.bank_signals import KernelBank
+from convlab.ui.panels.translation.panel import TranslationPanel
 
 
 @pytest.fixture
@@ -71,22 +72,22 @@ def test_wrap_sliders_give_an_exactly_zero_difference(qtbot, panel):
     _choose(c.widget("boundary"), "wrap")
     _settle(qtbot, panel)
     for dx, dy in [(7, 0), (-13, 5), (32, -32), (1, 1)]:
-        c.widget("dx").setValue(dx)
-        c.widget("dy").setValue(dy)
+        c.widget("dx").slider.setValue(dx)
+        c.widget("dy").slider.setValue(dy)
         _settle(qtbot, panel)
         value = _result(panel)
         assert (value.check.max_abs, dx, dy) == (0.0, dx, dy)
         assert not panel.image_mode.views.tile_values("difference").any()
         assert "0 exactly" in panel.image_mode.views.tiles["difference"].title_text()
-        assert "exactly zero" in c.measure_labels["conv"].text()
+        assert "exactly zero" in c.measures.labels["conv"].text()
         assert panel.image_mode.views.tiles["difference"].outline_rects() == []
 
 
 def test_fill_difference_is_non_zero_only_inside_the_outlined_band(qtbot, panel):
     c = panel.image_mode.controls
     _choose(c.widget("kernel_name"), "laplacian")
-    c.widget("dx").setValue(9)
-    c.widget("dy").setValue(-6)
+    c.widget("dx").slider.setValue(9)
+    c.widget("dy").slider.setValue(-6)
     _settle(qtbot, panel)
     value, views = _result(panel), panel.image_mode.views
     image = views.tile_values("input")
@@ -100,53 +101,72 @@ def test_fill_difference_is_non_zero_only_inside_the_outlined_band(qtbot, panel)
     assert value.check.max_abs > 0 and np.abs(difference).max() == pytest.approx(value.check.max_abs)
     assert not difference[~band].any()
     assert views.tiles["difference"].outline_rects() == band_outline(image.shape, kernel.shape, -6, 9)
-    assert "border band" in c.measure_labels["conv"].text()
+    assert "border band" in c.measures.labels["conv"].text()
 
 
 def test_arrow_keys_move_the_shift_sliders(qtbot, panel):
     mode, c = panel.image_mode, panel.image_mode.controls
-    c.change(dx=0, dy=0)
+    mode.change(dx=0, dy=0)
     mode.setFocus()
     for key in (Qt.Key_Right, Qt.Key_Right, Qt.Key_Down, Qt.Key_Left, Qt.Key_Up, Qt.Key_Up):
         qtbot.keyClick(mode, key)
     assert (c.widget("dx").value(), c.widget("dy").value()) == (1, -1)
-    assert (c.params().dx, c.params().dy) == (1, -1)
+    assert (mode.settings.dx, mode.settings.dy) == (1, -1)
     qtbot.keyClick(mode.views.tiles_widget, Qt.Key_Down)  # from the picture too
-    assert c.params().dy == 0
+    assert mode.settings.dy == 0
     spin = c.widget("pool_size")
     spin.setFocus()
     qtbot.keyClick(spin, Qt.Key_Up)  # a spin box keeps its own arrows
-    assert (c.params().pool_size, c.params().dy) == (3, 0)
-    c.change(dx=32)
+    assert (mode.settings.pool_size, mode.settings.dy) == (3, 0)
+    mode.change(dx=32)
     qtbot.keyClick(mode, Qt.Key_Right)
-    assert c.widget("dx").value() == 32
+    assert c.widget("dx").value() == 32 and mode.settings.dx == 32
 
 
 def test_controls_bind_both_ways(qtbot, panel):
-    c = panel.image_mode.controls
+    mode, c = panel.image_mode, panel.image_mode.controls
     emitted = []
-    c.params_changed.connect(emitted.append)
+    c.form.changed.connect(emitted.append)
     c.widget("pool_stride").setValue(4)
     _choose(c.widget("pool_kind"), "avg")
     c.widget("antialias").setChecked(True)
-    assert (c.params().pool_stride, c.params().pool_kind, c.params().antialias) == (4, "avg", True)
+    assert (mode.settings.pool_stride, mode.settings.pool_kind, mode.settings.antialias) == (4, "avg", True)
     assert c.widget("blur_filter").isEnabled()
-    assert len(emitted) == 3
-    params = ShiftParams(dx=-5, dy=8, boundary="wrap", kernel_name="sobel_y", pool_kind="min", pool_size=3,
-                         pool_stride=1, antialias=False, blur_filter="[1, 3, 3, 1]", compare="moved")
-    c.set_params(params)
-    assert len(emitted) == 3, "setting the state must not echo"
+    assert len(emitted) == 3 and emitted[-1] == mode.settings
+    _settle(qtbot, panel)  # the user's change reaches the view
+    assert mode.last_result.job.settings == mode.settings
+    pooled_shape = tuple(np.array(mode.last_result.value.image.shape) // 4)
+    assert panel.image_mode.views.tile_values("pooled").shape == pooled_shape
+    settings = ShiftSettings(dx=-5, dy=8, boundary="wrap", kernel_name="sobel_y", pool_kind="min", pool_size=3,
+                             pool_stride=1, antialias=False, blur_filter="[1, 3, 3, 1]", compare="moved")
+    mode.apply_settings(settings)
+    assert len(emitted) == 3, "showing settings must not echo"
+    assert mode.settings == settings
     assert (c.widget("dx").value(), c.widget("dy").value()) == (-5, 8)
-    assert c.shift_labels["dx"].text() == "-5 px"
+    assert c.widget("dx").readout.text() == "-5 px" and c.widget("dy").readout.text() == "+8 px"
     assert [c.widget(k).currentData() for k in ("boundary", "kernel_name", "pool_kind", "blur_filter", "compare")] \
         == ["wrap", "sobel_y", "min", "[1, 3, 3, 1]", "moved"]
     assert (c.widget("pool_size").value(), c.widget("pool_stride").value()) == (3, 1)
     assert not c.widget("antialias").isChecked() and not c.widget("blur_filter").isEnabled()
+    _settle(qtbot, panel)
+    assert mode.last_result.job.settings == settings
+
+
+def test_the_play_button_and_the_measures_write_nothing_into_the_controls(qtbot, panel):
+    """The sweep gives new settings to the mode (shown without echo); the numbers are a view of the result."""
+    mode, c = panel.image_mode, panel.image_mode.controls
+    emitted = []
+    c.form.changed.connect(emitted.append)
+    mode.play_step()
+    assert mode.settings.dx == 2 and c.widget("dx").value() == 2 and emitted == []
+    _settle(qtbot, panel)
+    assert "cosine similarity of the pooled maps" in c.measures.labels["cosine"].text()
+    assert emitted == []
 
 
 def test_pooled_outputs_highlight_the_changed_units(qtbot, panel):
     c = panel.image_mode.controls
-    c.change(dx=1, dy=0, boundary="wrap", pool_size=2, pool_stride=2, compare="same")
+    panel.image_mode.change(dx=1, dy=0, boundary="wrap", pool_size=2, pool_stride=2, compare="same")
     _settle(qtbot, panel)
     value, views = _result(panel), panel.image_mode.views
     expected_x = pool_windows(value.conv_x, 2, 2)
@@ -156,15 +176,15 @@ def test_pooled_outputs_highlight_the_changed_units(qtbot, panel):
     changed = views.tiles["pooled_shifted"].overlay_mask()
     np.testing.assert_array_equal(changed, value.change.changed)
     assert 0 < changed.mean() < 1
-    assert f"{100 * (1 - changed.mean()):.1f} %" in c.measure_labels["pooled"].text()
+    assert f"{100 * (1 - changed.mean()):.1f} %" in c.measures.labels["pooled"].text()
     cosine = expected_x.ravel() @ expected_shifted.ravel() / np.linalg.norm(expected_x) / np.linalg.norm(
         expected_shifted)
     assert value.change.cosine == pytest.approx(cosine)
-    c.change(dx=4, compare="moved")  # a multiple of the stride, moved by 2 units: exactly equivariant
+    panel.image_mode.change(dx=4, compare="moved")  # a multiple of the stride, moved by 2 units: exactly equivariant
     _settle(qtbot, panel)
     assert _result(panel).change.fraction_unchanged == 1.0
     assert panel.image_mode.views.tiles["pooled_shifted"].overlay_mask() is None
-    c.change(antialias=True)
+    panel.image_mode.change(antialias=True)
     _settle(qtbot, panel)
     np.testing.assert_allclose(views.tile_values("pooled_shifted"),
                                blur_pool(_result(panel).check.conv_of_shifted, 2, 2), rtol=1e-5, atol=1e-6)
@@ -196,11 +216,11 @@ def test_curves_and_the_blurpool_switch_flattens_the_stride_2_curve(qtbot, panel
 
 def test_play_sweeps_the_horizontal_shift(qtbot, panel):
     mode, c = panel.image_mode, panel.image_mode.controls
-    c.change(dx=31)
+    mode.change(dx=31)
     qtbot.mouseClick(c.play_button, Qt.LeftButton)
     assert mode.play_timer.isActive() and "Pause" in c.play_button.text()
-    qtbot.waitUntil(lambda: c.params().dx == 32, timeout=3000)
-    qtbot.waitUntil(lambda: c.params().dx == -32, timeout=3000)  # wraps round
+    qtbot.waitUntil(lambda: mode.settings.dx == 32, timeout=3000)
+    qtbot.waitUntil(lambda: mode.settings.dx == -32, timeout=3000)  # wraps round
     qtbot.waitUntil(lambda: c.widget("dx").value() == -31, timeout=3000)
     qtbot.mouseClick(c.play_button, Qt.LeftButton)
     assert not mode.play_timer.isActive() and "Play" in c.play_button.text()
@@ -224,10 +244,10 @@ def test_the_source_frame_becomes_the_input(qtbot, panel):
 def test_kernel_chooser_follows_the_shared_bank(qtbot, panel, bank):
     c = panel.image_mode.controls
     names = [c.widget("kernel_name").itemData(i) for i in range(c.widget("kernel_name").count())]
-    assert names == [e.name for e in bank.entries()] and c.params().kernel_name == "sobel_x"
+    assert names == [e.name for e in bank.entries()] and panel.image_mode.settings.kernel_name == "sobel_x"
     bank.set_from_arrays(["bump", "step"], [np.eye(3), np.array([[0, 0, 0], [-1, 0, 1], [0, 0, 0]])])
     _settle(qtbot, panel)
-    assert c.params().kernel_name == "bump"
+    assert panel.image_mode.settings.kernel_name == "bump"
     _choose(c.widget("kernel_name"), "step")
     _settle(qtbot, panel)
     np.testing.assert_array_equal(panel.image_mode.last_result.job.kernel, [[0, 0, 0], [-1, 0, 1], [0, 0, 0]])
@@ -253,9 +273,9 @@ def test_figure_values_are_editable_and_bad_text_keeps_the_last_valid(qtbot, pan
     figure.values_edit.clear()
     qtbot.keyClicks(figure.values_edit, "0, 0, 1, 1, 0, 0, 1, 1")
     qtbot.keyClick(figure.values_edit, Qt.Key_Return)
-    figure.width_spin.setValue(2)
-    figure.stride_spin.setValue(2)
-    assert figure.params().values == (0, 0, 1, 1, 0, 0, 1, 1)
+    figure.form.widgets["width"].setValue(2)
+    figure.form.widgets["stride"].setValue(2)
+    assert figure.settings.values == (0, 0, 1, 1, 0, 0, 1, 1)
     assert figure.scene.texts("before", "pooled") == ["0", "1", "0", "1"]
     expected = pool1d([0.3, 0, 0, 1, 1, 0, 0, 1], 2, 2, "max", padding="same")
     assert figure.scene.texts("after", "pooled") == [f"{v:.3g}" for v in expected]
@@ -263,7 +283,7 @@ def test_figure_values_are_editable_and_bad_text_keeps_the_last_valid(qtbot, pan
         figure.values_edit.setText(bad)
         qtbot.keyClick(figure.values_edit, Qt.Key_Return)
         assert figure.error.isVisible() and figure.error.text()
-        assert figure.params().values == (0, 0, 1, 1, 0, 0, 1, 1)
+        assert figure.settings.values == (0, 0, 1, 1, 0, 0, 1, 1)
         assert figure.scene.texts("before", "detector") == ["0", "0", "1", "1", "0", "0", "1", "1"]
     assert len(messages) == 4 and "not a number" in messages[0]
     figure.entering_edit.setText("2")  # the other field still holds bad text: it keeps its last valid values
@@ -272,21 +292,21 @@ def test_figure_values_are_editable_and_bad_text_keeps_the_last_valid(qtbot, pan
     figure.values_edit.setText("1, 3")
     qtbot.keyClick(figure.values_edit, Qt.Key_Return)
     assert not figure.error.isVisible() and figure.scene.texts("after", "detector") == ["2", "1"]
-    figure.set_params(figure.params().__class__(values=(5.0, 4.0)))
-    assert figure.values_edit.text() == "5, 4" and figure.width_spin.value() == 3
+    figure.apply_settings(FigureSettings(values=(5.0, 4.0)))
+    assert figure.values_edit.text() == "5, 4" and figure.form.widgets["width"].value() == 3
 
 
 def test_predict_then_reveal(qtbot, panel):
     figure = panel.figure
     panel.modes.setCurrentWidget(figure)
     assert not figure.reveal_button.isEnabled()
-    figure.predict_box.setChecked(True)
+    figure.form.widgets["predict"].setChecked(True)
     assert figure.scene.texts("before", "pooled") == ["?"] * 4 and figure.scene.texts("after", "pooled") == ["?"] * 4
     assert figure.scene.texts("after", "detector") == ["0.3", "0.1", "1", "0.2"]
     assert figure.reveal_button.isEnabled()
     qtbot.mouseClick(figure.reveal_button, Qt.LeftButton)
     assert figure.scene.texts("after", "pooled") == ["0.3", "1", "1", "1"]
-    figure.stride_spin.setValue(2)  # a new question hides the answers again
+    figure.form.widgets["stride"].setValue(2)  # a new question hides the answers again
     assert figure.scene.texts("before", "pooled") == ["?", "?"]
 
 
@@ -299,25 +319,49 @@ def test_parse_values():
 
 # ---- learned invariance -------------------------------------------------------------------------------
 def test_rotation_mode_pools_over_orientations(qtbot, panel):
-    rotation = panel.rotation
+    rotation, form = panel.rotation, panel.rotation.form
+    views = rotation.views
     panel.modes.setCurrentWidget(rotation)
-    assert len(rotation.map_tiles) == 8 and rotation.responses.shape[0] == 8
-    rotation.angle_slider.setValue(45)
-    assert rotation.angle_line.value() == 45 and rotation.angle_label.text() == "45°"
-    np.testing.assert_array_equal(rotation.tiles["pooled"].values, rotation.responses.max(axis=0))
-    np.testing.assert_array_equal(rotation.map_tiles[2].values, rotation.responses[2])
-    assert rotation.map_tiles[2].title_text().startswith("45°")
-    angles, pooled = rotation.max_curve.getData()
+    responses = lambda: rotation.last_result.value.view.responses  # noqa: E731
+    assert len(views.map_tiles) == 8 and responses().shape[0] == 8
+    form.widgets["angle"].slider.setValue(45)
+    assert rotation.settings.angle == 45 and form.widgets["angle"].readout.text() == "45°"
+    assert views.angle_line.value() == 45
+    np.testing.assert_array_equal(views.tiles["pooled"].values, responses().max(axis=0))
+    np.testing.assert_array_equal(views.map_tiles[2].values, responses()[2])
+    assert views.map_tiles[2].title_text().startswith("45°")
+    angles, pooled = views.max_curve.getData()
     assert angles[0] == 0 and angles[-1] == 360
-    each = [curve.getData()[1] for curve in rotation.orientation_curves]
+    each = [curve.getData()[1] for curve in views.orientation_curves]
     assert np.std(pooled) / np.mean(pooled) < 0.3 * min(np.std(v) / np.mean(v) for v in each)
-    _choose(rotation.input_box, "digit 3")
-    rotation.count_spin.setValue(4)
-    assert len(rotation.map_tiles) == 4 and len(rotation.orientation_curves) == 4
-    assert rotation.tiles["input"].values.shape == (72, 72) and rotation.tiles["input"].values.max() > 0.5
-    rotation.kernel_box.setCurrentIndex(rotation.kernel_box.findData("sobel_x"))
+    _choose(form.widgets["input"], "digit 3")
+    form.widgets["orientations"].setValue(4)
+    assert len(views.map_tiles) == 4 and len(views.orientation_curves) == 4
+    assert views.tiles["input"].values.shape == (72, 72) and views.tiles["input"].values.max() > 0.5
+    box = form.widgets["kernel"]
+    assert box.itemText(box.findData("sobel_x")) == "bank: sobel_x"
+    box.setCurrentIndex(box.findData("sobel_x"))
     sobel = [e.kernel for e in panel.bank.entries() if e.name == "sobel_x"][0]
-    np.testing.assert_allclose(rotation.rotated_kernels[0], sobel, atol=1e-6)
+    np.testing.assert_allclose(views.sweep.rotated_kernels[0], sobel, atol=1e-6)
+
+
+def test_the_rotation_sweep_runs_off_the_gui_thread(qtbot, bank):
+    """With a real worker the sweep (and the digits) are computed on another thread; the view follows."""
+    import threading
+
+    p = TranslationPanel(bank)
+    qtbot.addWidget(p)
+    threads = []
+    compute = p.rotation.worker._compute
+    p.rotation.worker._compute = lambda job: (threads.append(threading.current_thread()), compute(job))[1]
+    p.modes.setCurrentWidget(p.rotation)
+    p.rotation.change(input="digit 7", orientations=6)
+    assert p.frames_displayed() == 0 or p.rotation.is_up_to_date()
+    qtbot.waitUntil(p.rotation.is_up_to_date, timeout=20000)
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert len(p.rotation.views.map_tiles) == 6
+    assert p.rotation.last_result.value.sweep.image.max() > 0.5
+    p.shutdown()
 
 
 def test_curves_follow_a_new_still_frame_that_arrives_within_the_rate_limit(qtbot):
@@ -335,9 +379,62 @@ def test_curves_follow_a_new_still_frame_that_arrives_within_the_rate_limit(qtbo
                     and not mode.last_result.value.curves_stale and window.sources.spec.endswith("board"),
                     timeout=5000)
     value = mode.last_result.value
-    p = mode.last_result.job.params
+    p = mode.last_result.job.settings
     expected = shift_curves(value.image, mode.last_result.job.kernel, pool_strides=(1, 2, 4),
                             pool_size=p.pool_size, kind=p.pool_kind, boundary=p.boundary)
     for stride in (1, 2, 4):
         np.testing.assert_allclose(value.curves[stride].conv_error, expected[stride].conv_error)
         np.testing.assert_allclose(value.curves[stride].cosine, expected[stride].cosine)
+
+
+# ---- settings hooks, theme ------------------------------------------------------------------------
+def test_apply_settings_acts_as_the_user_and_refuses_a_kernel_not_on_offer(qtbot, panel):
+    image, figure, rotation = panel.current_settings()
+    assert (image, figure, rotation) == (panel.image_mode.settings, panel.figure.settings, panel.rotation.settings)
+    panel.apply_settings(dataclasses.replace(image, dx=-7, kernel_name="laplacian"))
+    assert panel.image_mode.controls.widget("dx").value() == -7
+    _settle(qtbot, panel)
+    assert panel.image_mode.last_result.job.settings.kernel_name == "laplacian"
+    panel.apply_settings(dataclasses.replace(figure, width=2, stride=2))
+    assert panel.figure.form.widgets["width"].value() == 2
+    assert panel.figure.scene.texts("before", "pooled") == ["1", "0.2"]
+    panel.apply_settings(dataclasses.replace(rotation, orientations=4, kernel="sobel_x"))
+    assert len(panel.rotation.views.map_tiles) == 4
+    assert panel.rotation.form.widgets["kernel"].currentData() == "sobel_x"
+    for bad in (dataclasses.replace(image, kernel_name="nowhere"), dataclasses.replace(rotation, kernel="nowhere")):
+        with pytest.raises(ValueError, match="not in the bank"):
+            panel.apply_settings(bad)
+    with pytest.raises(ValueError):
+        panel.apply_settings(object())
+    assert panel.current_settings()[0].kernel_name == "laplacian"
+
+
+def test_the_panel_follows_the_theme_and_needs_no_walker(qtbot, panel):
+    from convlab.ui.theme import theme
+    from convlab.ui.ui_scale import apply_ui_scale
+
+    mode, views = panel.image_mode, panel.image_mode.views
+    label = mode.controls.measures.labels["conv"]
+    plot = views.plots["cosine"]
+    curve = views.curve("cosine", 2)
+    before = (label.font().pointSizeF(), mode.controls.font().pointSizeF(), plot.titleLabel.opts["size"],
+              plot.getAxis("bottom").style["tickFont"].pointSizeF(), curve.opts["pen"].widthF(),
+              views.tiles["input"].title.opts["size"], panel.figure.scene.unit_texts[("before", "pooled")][0].font())
+    assert before[:6] == (12.0, 11.0, "12pt", 10.0, 3.0, "12pt")
+    try:
+        theme().set_scale(2.0)
+        assert label.font().pointSizeF() == 24.0 and mode.controls.font().pointSizeF() == 22.0
+        assert plot.titleLabel.opts["size"] == "24pt" and plot.getAxis("bottom").style["tickFont"].pointSizeF() == 20
+        assert curve.opts["pen"].widthF() == 6.0 and curve.opts["symbolSize"] == 16.0
+        assert views.tiles["input"].title.opts["size"] == "24pt"
+        assert panel.figure.scene.unit_texts[("before", "pooled")][0].font().pointSizeF() == 44.0
+        assert panel.rotation.views.max_curve.opts["pen"].widthF() == 10.0
+        popup = mode.controls.widget("boundary").view().parentWidget()
+        assert popup.font().pointSizeF() == 22.0, "a combo box's list follows the box"
+        assert apply_ui_scale(panel, 2.0) == 0, "nothing of the panel is left to the old walker"
+    finally:
+        theme().set_scale(1.0)
+    after = (label.font().pointSizeF(), mode.controls.font().pointSizeF(), plot.titleLabel.opts["size"],
+             plot.getAxis("bottom").style["tickFont"].pointSizeF(), curve.opts["pen"].widthF(),
+             views.tiles["input"].title.opts["size"], panel.figure.scene.unit_texts[("before", "pooled")][0].font())
+    assert after == before

@@ -5,6 +5,11 @@ declared field (see ``convlab.lab.settings``), laid out in titled groups. It emi
 the new frozen settings on a real change only, shows settings without echo (``set_settings``), and
 greys out the fields the settings call inactive. Panels add their other widgets (buttons, lists)
 to a group with ``add_row``.
+
+Hints change how one field is shown: ``"slider"`` (a slider instead of a spin box), ``"signed slider"``
+(its read-out shows the sign, ``+1 px``), ``"indented"`` (a check box in the field column, not across
+the row) and ``"choices"`` (a text field chosen in a combo box whose items the panel offers at run
+time with ``set_choices``, e.g. the names of the kernels in the bank).
 """
 from __future__ import annotations
 
@@ -24,9 +29,10 @@ class ScaledSlider(QWidget):
 
     value_changed = Signal(float)
 
-    def __init__(self, low: float, high: float, scale: int, digits: int, unit: str = ""):
+    def __init__(self, low: float, high: float, scale: int, digits: int, unit: str = "", signed: bool = False):
         super().__init__()
         self.scale, self.digits, self.unit = scale, digits, unit
+        self.sign = "+" if signed else ""
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(round(low * scale), round(high * scale))
         self.readout = QLabel()
@@ -50,7 +56,7 @@ class ScaledSlider(QWidget):
         self._show()
 
     def _show(self) -> None:
-        self.readout.setText(f"{self.value():.{self.digits}f}{self.unit}")
+        self.readout.setText(f"{self.value():{self.sign}.{self.digits}f}{self.unit}")
 
     def _on_slider(self, _position) -> None:
         self._show()
@@ -59,18 +65,22 @@ class ScaledSlider(QWidget):
 
 def control_for(meta, default, hint: str | None = None) -> QWidget:
     """The control for one field: a combo for choices, a check box for a flag, a spin box (or a
-    slider with ``hint="slider"``) for a number."""
-    if meta.choices is not None:
+    slider with ``hint="slider"`` or ``"signed slider"``) for a number; ``hint="choices"`` gives an
+    empty combo box for choices offered at run time."""
+    if hint == "choices":
+        widget = QComboBox()
+    elif meta.choices is not None:
         box = QComboBox()
         for value in meta.choices:
             box.addItem(meta.shown(value), value)
         widget = box
     elif isinstance(default, bool):
         widget = QCheckBox(meta.label)
-    elif hint == "slider":
+    elif hint in ("slider", "signed slider"):
         step = meta.step or (1 if isinstance(default, int) else 0.01)
         digits = 0 if isinstance(default, int) else meta.decimals
-        widget = ScaledSlider(meta.low, meta.high, max(1, round(1 / step)), digits, meta.suffix)
+        widget = ScaledSlider(meta.low, meta.high, max(1, round(1 / step)), digits, meta.suffix,
+                              signed=hint == "signed slider")
     elif isinstance(default, int):
         widget = QSpinBox()
         widget.setRange(int(meta.low), int(meta.high))
@@ -132,7 +142,9 @@ class SettingsForm(QWidget):
         The groups, top to bottom; fields not named go to a last untitled group. A title of ""
         makes a group without a frame title.
     hints : dict, optional
-        ``{field name: "slider"}`` for a slider instead of a spin box.
+        ``{field name: hint}``: ``"slider"`` or ``"signed slider"`` for a slider instead of a spin box,
+        ``"indented"`` for a check box in the field column, ``"choices"`` for choices offered later
+        with :meth:`set_choices`.
     """
 
     changed = Signal(object)  # the new settings, on a real change only
@@ -155,7 +167,9 @@ class SettingsForm(QWidget):
             form = QFormLayout(group)
             for name in names:
                 meta, widget = metas[name], self.widgets[name]
-                if isinstance(widget, QCheckBox) or not meta.label:
+                if hints.get(name) == "indented":
+                    form.addRow("", widget)
+                elif isinstance(widget, QCheckBox) or not meta.label:
                     form.addRow(widget)
                 else:
                     form.addRow(meta.label, widget)
@@ -173,13 +187,29 @@ class SettingsForm(QWidget):
         """The control of field ``name``."""
         return self.widgets[name]
 
-    def add_row(self, title: str, widget, label: str | None = None) -> None:
-        """Add a panel's own widget (or layout) to the group ``title``, with an optional row label."""
+    def add_row(self, title: str, widget, label: str | None = None, after: str | None = None) -> None:
+        """Add a panel's own widget (or layout) to the group ``title``, with an optional row label;
+        at the end of the group, or right below the row of field ``after``."""
         form = self._forms[title]
+        row = form.rowCount() if after is None else form.getWidgetPosition(self.widgets[after])[0] + 1
         if label is None:
-            form.addRow(widget)
+            form.insertRow(row, widget)
         else:
-            form.addRow(label, widget)
+            form.insertRow(row, label, widget)
+
+    def set_choices(self, name: str, values, labels=None) -> None:
+        """Offer ``values`` (shown as ``labels[value]``, default ``str(value)``) in the combo box of a
+        field declared with the ``"choices"`` hint; shows the current value again, without echo.
+        The settings are not changed: choosing a value from the new ones is the panel's decision."""
+        box = self.widgets[name]
+        box.blockSignals(True)
+        try:
+            box.clear()
+            for value in values:
+                box.addItem((labels or {}).get(value, str(value)), value)
+        finally:
+            box.blockSignals(False)
+        _show(box, getattr(self._settings, name))
 
     def set_settings(self, settings) -> None:
         """Show ``settings`` without emitting ``changed`` (no echo)."""
@@ -197,6 +227,7 @@ class SettingsForm(QWidget):
 
     def _on_widget_changed(self, *_args) -> None:
         values = {name: _read(widget, self._defaults[name]) for name, widget in self.widgets.items()}
+        values = {name: value for name, value in values.items() if value is not None}  # an empty "choices" combo
         self._apply(dataclasses.replace(self._settings, **values))
 
     def _apply(self, settings) -> None:

@@ -1,13 +1,23 @@
-"""What the image mode shows: x, shift(x), both orders of conv and shift, their difference, pooled maps, curves."""
+"""What the image mode shows: x, shift(x), both orders of conv and shift, their difference, pooled maps, curves,
+and the measured numbers beside the controls."""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from convlab.ui.panels.translation.tiles import (DIVERGING_LUT, GRAY_LUT, ImageTile, legend_row, style_plot,
-                                                 symmetric_range)
+from convlab.lab.translation import measure_texts
+from convlab.ui.panels.translation.tiles import (
+    DIVERGING_LUT,
+    GRAY_LUT,
+    ImageTile,
+    legend_row,
+    restyle_legend,
+    style_plot,
+    symmetric_range,
+)
+from convlab.ui.theme import theme
 
 TILE_TITLES = {
     "input": "x (input)", "shifted": "shift(x)", "conv_of_shifted": "conv(shift(x))",
@@ -22,6 +32,11 @@ MEASURES = {
     "fraction_unchanged": ("pooled: fraction unchanged", "fraction unchanged"),
 }
 SHIFT_AXIS = "horizontal shift (pixels)"
+CURVE_WIDTH, MARKER_SIZE = 3, 8  # at scale 1
+
+
+def _colour(key: str, stride: int) -> str:
+    return "#222222" if key == "conv_error" else STRIDE_COLOURS[stride]
 
 
 class ImageModeViews(QWidget):
@@ -42,7 +57,7 @@ class ImageModeViews(QWidget):
         self.plots = {}
         for c, (key, (title, y_label)) in enumerate(MEASURES.items()):
             plot = self.plots_widget.ci.addPlot(0, c)
-            style_plot(plot, title, SHIFT_AXIS, y_label, legend=False)
+            style_plot(plot, title, SHIFT_AXIS, y_label)
             self.plots[key] = plot
         self.legend = legend_row(3)
         self.plots_widget.ci.addItem(self.legend, 1, 0, 1, len(MEASURES))
@@ -55,8 +70,22 @@ class ImageModeViews(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
+        theme().follow(self.tiles_widget, self._restyle_tiles)
+        theme().follow(self.plots_widget, self._restyle_curves)
 
-    def show_result(self, value, params) -> None:
+    def _restyle_tiles(self) -> None:
+        for tile in self.tiles.values():
+            tile.restyle()
+
+    def _restyle_curves(self) -> None:
+        """Curve pens, markers and the legend in the theme's current sizes."""
+        for ident, curve in self._curves.items():
+            pen, symbol_size = self._curve_style(*ident)
+            curve.setPen(pen)
+            curve.setSymbolSize(symbol_size)
+        restyle_legend(self.legend)
+
+    def show_result(self, value, settings) -> None:
         """Draw one computed ImageModeResult."""
         check, change = value.check, value.change
         self.tiles["input"].set_values(value.image, (0.0, 1.0), GRAY_LUT)
@@ -66,13 +95,13 @@ class ImageModeViews(QWidget):
         self.tiles["shifted_conv"].set_values(check.shifted_conv, conv_levels, DIVERGING_LUT)
         diff = self.tiles["difference"]
         diff.set_values(check.difference, symmetric_range(check.difference), DIVERGING_LUT)
-        diff.set_outlines(value.outline if params.boundary == "fill" else [])
+        diff.set_outlines(value.outline if settings.boundary == "fill" else [])
         exact = " = 0 exactly" if check.max_abs == 0.0 else f" = {check.max_abs:.3g}"
         diff.set_title(f"difference: max |·|{exact}")
-        scale = float(params.pool_stride)
+        scale = float(settings.pool_stride)
         pooled_levels = symmetric_range(change.pooled, change.pooled_shifted)
         self.tiles["pooled"].set_values(change.reference, pooled_levels, DIVERGING_LUT, scale)
-        moved = params.compare == "moved" and any(value.offset)
+        moved = settings.compare == "moved" and any(value.offset)
         self.tiles["pooled"].set_title("pool(conv(x)), moved" if moved else "pool(conv(x))")
         shifted = self.tiles["pooled_shifted"]
         shifted.set_values(change.pooled_shifted, pooled_levels, DIVERGING_LUT, scale)
@@ -129,14 +158,19 @@ class ImageModeViews(QWidget):
         """The curve item for (measure, stride, antialias), created on first use."""
         ident = (key, stride, antialias)
         if ident not in self._curves:
-            style = Qt.PenStyle.DashLine if antialias else Qt.PenStyle.SolidLine
-            colour = "#222222" if key == "conv_error" else STRIDE_COLOURS[stride]
-            pen = pg.mkPen(colour, width=3, style=style)
+            pen, symbol_size = self._curve_style(*ident)
             name = f"pooling stride {stride}" + (", BlurPool" if antialias else ", plain")
             self._curves[ident] = pg.PlotDataItem(pen=pen, name=name, symbol="t" if antialias else "o",
-                                                  symbolSize=8, symbolBrush=colour, symbolPen=None)
+                                                  symbolSize=symbol_size, symbolBrush=_colour(key, stride),
+                                                  symbolPen=None)
             plot.addItem(self._curves[ident])
         return self._curves[ident]
+
+    @staticmethod
+    def _curve_style(key: str, stride: int, antialias: bool):
+        """The pen and the marker size of one curve at the theme's current scale."""
+        style = Qt.PenStyle.DashLine if antialias else Qt.PenStyle.SolidLine
+        return theme().pen(_colour(key, stride), CURVE_WIDTH, style), theme().marker(MARKER_SIZE)
 
     def curve(self, key: str, stride: int, antialias: bool = False) -> pg.PlotDataItem:
         """The plotted curve of one measure ("conv_error", "cosine", "fraction_unchanged")."""
@@ -150,3 +184,23 @@ class ImageModeViews(QWidget):
     def tile_values(self, key: str) -> np.ndarray | None:
         """The array shown in one tile."""
         return self.tiles[key].values
+
+
+class MeasuresView(QGroupBox):
+    """The "Measured" box: the equivariance error, the unchanged pooled units and the cosine, in words."""
+
+    def __init__(self, parent=None):
+        super().__init__("Measured", parent)
+        column = QVBoxLayout(self)
+        self.labels = {key: QLabel() for key in ("conv", "pooled", "cosine")}
+        for label in self.labels.values():
+            theme().label(label, "body", bold=True)
+            label.setWordWrap(True)
+            column.addWidget(label)
+
+    def show_result(self, value, settings) -> None:
+        """Write the numbers of one ImageModeResult."""
+        texts = measure_texts(value.check.max_abs, settings.boundary, value.change.fraction_unchanged,
+                              value.change.cosine)
+        for key, label in self.labels.items():
+            label.setText(texts[key])

@@ -1,12 +1,18 @@
-"""The lecture's 1-D pooling figure as a scene: detector units and max-pooled units, before and after a shift."""
+"""The lecture's 1-D pooling figure as a scene: detector units and max-pooled units, before and after a shift.
+
+The view scales the whole scene to fit, so the scene's sizes (circles, gaps, pens and the point
+sizes of its text) are in scene units. The figure is laid out and fitted at scale 1; then its text
+takes the theme's font scale in place (growing right and down from where it was placed), so in
+presentation mode the text is larger on screen by exactly the scale. The panel redraws on a change.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsView
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
 
-from convlab.engine.pooling import pool_output_size
-from convlab.ui.panels.translation.tiles import big_font
+from convlab.lab.pooling_figure import format_value
+from convlab.ui.theme import THEMED, theme
 
 RADIUS = 34.0
 SPACING = 110.0
@@ -15,27 +21,15 @@ DIAGRAM_GAP = 330.0
 PLAIN = QColor("#ffffff")
 CHANGED = QColor("#ff9a3c")
 HIDDEN = QColor("#e6e6e6")
+TEXT_POINTS = {"title": 20.0, "stage": 15.0, "unit": 22.0}  # scene units at scale 1
 
 
-def format_value(value: float) -> str:
-    """A unit's value as written in the figure: up to 3 significant digits."""
-    text = f"{value:.3g}"
-    return "0" if text == "-0" else text
-
-
-def pool_windows_1d(n: int, width: int, stride: int) -> list[tuple[float, list[int]]]:
-    """For each pooled unit of ``pool1d(x, width, stride, padding="same")``: its centre and real inputs.
-
-    Output ``j``'s window starts at ``j * stride - before``, with ``before`` the floor half of the
-    total "same" padding; padded positions are left out of the list of inputs.
-    """
-    n_out = pool_output_size(n, width, stride, "same")
-    before = max((n_out - 1) * stride + width - n, 0) // 2
-    windows = []
-    for j in range(n_out):
-        start = j * stride - before
-        windows.append((start + (width - 1) / 2.0, [i for i in range(start, start + width) if 0 <= i < n]))
-    return windows
+def scene_font(kind: str, bold: bool = False, scale: float = 1.0) -> QFont:
+    """The font of one kind of text in the figure, at a font scale."""
+    font = QFont()
+    font.setPointSizeF(round(TEXT_POINTS[kind] * scale, 1))
+    font.setBold(bold)
+    return font
 
 
 class PoolingFigureScene(QGraphicsScene):
@@ -46,19 +40,20 @@ class PoolingFigureScene(QGraphicsScene):
         self.setBackgroundBrush(QBrush(QColor("#ffffff")))
         self.unit_texts: dict[tuple[str, str], list] = {}
         self.unit_circles: dict[tuple[str, str], list] = {}
+        self._kinds: dict[int, str] = {}  # id of a text item -> its kind of text
 
     def draw(self, rows: dict, windows, changed: dict, hide_pooled: bool) -> None:
         """Redraw: rows[(diagram, row)] values, pooling windows, changed[(row)] bool lists for "after"."""
         self.clear()
-        self.unit_texts, self.unit_circles = {}, {}
+        self.unit_texts, self.unit_circles, self._kinds = {}, {}, {}
         titles = {"before": "Before the shift", "after": "After shifting the input one step to the right"}
         for d, diagram in enumerate(("before", "after")):
             top = d * DIAGRAM_GAP
-            title = self.addSimpleText(titles[diagram], big_font(20, bold=True))
+            title = self._text(titles[diagram], "title", True)
             title.setPos(-2 * RADIUS - 150, top - 2.4 * RADIUS - 40)
             pooled_y, detector_y = top, top + ROW_GAP
             for label, y in (("pooling\nstage", pooled_y), ("detector\nstage", detector_y)):
-                item = self.addSimpleText(label, big_font(15))
+                item = self._text(label, "stage")
                 item.setPos(-2 * RADIUS - 150, y - item.boundingRect().height() / 2)
             pen = QPen(QColor("#555555"), 3)
             for (centre, inputs) in windows:
@@ -70,6 +65,22 @@ class PoolingFigureScene(QGraphicsScene):
                 hidden = hide_pooled and row == "pooled"
                 self._units(diagram, row, xs, y, rows[(diagram, row)], marks, hidden)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+        self._scale_text(theme().font_scale)
+
+    def _scale_text(self, scale: float) -> None:
+        """Every text in its font at `scale`, where it was placed at scale 1."""
+        if scale == 1.0:
+            return
+        for item in self.items():
+            if isinstance(item, QGraphicsSimpleTextItem):
+                font = item.font()
+                item.setFont(scene_font(self._kinds[id(item)], font.bold(), scale))
+
+    def _text(self, text: str, kind: str, bold: bool = False) -> QGraphicsSimpleTextItem:
+        """A text item of one kind ("title", "stage", "unit") at scale 1."""
+        item = self.addSimpleText(text, scene_font(kind, bold))
+        self._kinds[id(item)] = kind
+        return item
 
     def _units(self, diagram, row, xs, y, values, marks, hidden) -> None:
         """One row of circles with their values written inside."""
@@ -78,7 +89,7 @@ class PoolingFigureScene(QGraphicsScene):
             fill = HIDDEN if hidden else (CHANGED if marks is not None and marks[k] else PLAIN)
             circle = self.addEllipse(QRectF(x * SPACING - RADIUS, y - RADIUS, 2 * RADIUS, 2 * RADIUS),
                                      QPen(QColor("#111111"), 3), QBrush(fill))
-            text = self.addSimpleText("?" if hidden else format_value(value), big_font(22, bold=True))
+            text = self._text("?" if hidden else format_value(value), "unit", True)
             box = text.boundingRect()
             text.setPos(QPointF(x * SPACING - box.width() / 2, y - box.height() / 2))
             text.setZValue(2)
@@ -105,6 +116,7 @@ class FittingView(QGraphicsView):
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
+        self.setProperty(THEMED, True)  # the panel redraws the scene on a theme change
         self.setRenderHint(QPainter.Antialiasing)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)

@@ -1,192 +1,117 @@
-"""Learned invariance: one kernel at 8 orientations, pooled over the orientations, while the input turns."""
+"""Learned invariance: one kernel at 8 orientations, pooled over the orientations, while the input turns.
+
+The form (`convlab.lab.rotation.RotationSettings`) gives new settings; the mode hands them with the
+chosen kernel to its worker, which runs the 73-angle sweep (and loads scikit-learn's digits) off the
+GUI thread, keeps the sweep while only the angle changes, and returns the view at the angle; the
+views draw the result when it arrives.
+"""
 from __future__ import annotations
 
-from functools import lru_cache
+import dataclasses
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider,
-                               QSpinBox, QSplitter, QVBoxLayout, QWidget)
-from scipy import ndimage
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from convlab.engine.kernels import gabor_kernel
-from convlab.engine.rotation_invariance import (bar_image, orientation_pooling, orientation_sweep, rotate_image,
-                                                rotated_bank)
-from convlab.ui.panels.translation.image_mode import gray_kernel
-from convlab.ui.panels.translation.tiles import (DIVERGING_LUT, GRAY_LUT, ImageTile, big_font, legend_row,
-                                                 style_plot, symmetric_range)
-from convlab.ui.widgets.form import control_column, side_by_side
+from convlab.lab.rotation import (
+    BUILT_IN_KERNEL,
+    RotationCompute,
+    RotationJob,
+    RotationSettings,
+    built_in_kernel,
+    kernel_labels,
+)
+from convlab.lab.settings import settled
+from convlab.lab.translation import gray_kernel
+from convlab.ui.live import LatestOnlyWorker
+from convlab.ui.panels.translation.rotation_views import RotationViews
+from convlab.ui.panels.translation.tiles import themed_column
+from convlab.ui.widgets.form import side_by_side
+from convlab.ui.widgets.settings_form import SettingsForm
 
-BUILT_IN_KERNEL = "Gabor bar detector 11×11"
-INPUTS = ("bar",) + tuple(f"digit {d}" for d in range(10))
-SWEEP_STEP_DEGREES = 5
-SIDE = 72
-
-
-@lru_cache(maxsize=16)
-def input_image(name: str) -> np.ndarray:
-    """A 72x72 float image in [0, 1]: a bar, or a digit of scikit-learn's load_digits upscaled x6 with a margin."""
-    if name == "bar":
-        return bar_image(SIDE, length=36, width=4)
-    from sklearn.datasets import load_digits  # ships with scikit-learn: no download
-    digits = load_digits()
-    index = int(np.flatnonzero(digits.target == int(name.split()[-1]))[0])
-    big = ndimage.zoom(digits.images[index] / 16.0, 6, order=1)
-    pad = (SIDE - big.shape[0]) // 2
-    return np.clip(np.pad(big, ((pad, SIDE - big.shape[0] - pad),) * 2), 0.0, 1.0)
-
-
-def _bank_strip(bank: np.ndarray) -> np.ndarray:
-    """The kernels side by side with a one-pixel NaN gap, for one tile."""
-    gap = np.full((bank.shape[1], 1), np.nan)
-    return np.hstack([part for k in bank for part in (k, gap)][:-1])
+SECTIONS = (("Rotate the input", ("angle", "input")), ("Bank: one kernel, turned", ("kernel", "orientations", "span")))
+NOTE = ("Each orientation responds strongly only when the input lines up with it; the max over "
+        "the orientations (thick black) hardly changes: pooling over features learned a "
+        "rotation invariance.")
 
 
 class RotationMode(QWidget):
     """Angle slider and choices on the left; input, pooled map, 8 orientation maps and the sweep plot on the right."""
 
-    def __init__(self, bank, parent=None):
+    message = Signal(str)
+
+    def __init__(self, bank, synchronous=False, parent=None):
         super().__init__(parent)
         self.bank = bank
-        self.input_box = QComboBox()
-        for name in INPUTS:
-            self.input_box.addItem(name, name)
-        self.kernel_box = QComboBox()
-        self.count_spin = QSpinBox()
-        self.count_spin.setRange(2, 16)
-        self.count_spin.setValue(8)
-        self.span_box = QComboBox()
-        for label, span in (("180° (symmetric kernel)", 180.0), ("360° (kernel with a polarity)", 360.0)):
-            self.span_box.addItem(label, span)
-        self.angle_slider = QSlider(Qt.Horizontal)
-        self.angle_slider.setRange(0, 360)
-        self.angle_slider.setValue(30)
-        self.angle_label = QLabel()
-        self.angles = self.per_orientation = self.pooled_curve = self.responses = None
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
-        self.tiles = {"input": ImageTile("input (rotated)"), "pooled": ImageTile("max over orientations"),
-                      "bank": ImageTile("the bank")}
-        self.map_tiles = []
-        self.plot_widget = pg.GraphicsLayoutWidget()
-        self.plot_widget.setBackground("w")
-        self.plot = self.plot_widget.ci.addPlot()
-        style_plot(self.plot, "Strongest response as the input turns", "input rotation (degrees)",
-                   "max over positions", legend=False)
-        self.legend = legend_row(9)
-        self.plot_widget.ci.addItem(self.legend, 1, 0)
-        self.orientation_curves, self.max_curve = [], None
-        self.angle_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", width=2, style=Qt.PenStyle.DashLine))
-        self.plot.addItem(self.angle_line, ignoreBounds=True)
+        self.settings = RotationSettings()
+        self.form = SettingsForm(self.settings, SECTIONS, {"angle": "slider", "kernel": "choices"})
+        self.form.widgets["angle"].readout.setMinimumWidth(0)
+        self.views = RotationViews()
+        self.worker = LatestOnlyWorker(RotationCompute(), synchronous=synchronous, parent=self)
+        self.last_result = None
         self._layout()
-        for widget in (self.input_box, self.kernel_box, self.span_box):
-            widget.currentIndexChanged.connect(self.rebuild)
-        self.count_spin.valueChanged.connect(self.rebuild)
-        self.angle_slider.valueChanged.connect(self.show_angle)
-        bank.changed.connect(self._on_bank_changed)
-        self._on_bank_changed()
+        self.form.changed.connect(self._use)
+        self.worker.result_ready.connect(self._show_result)
+        self.set_kernel_names([e.name for e in bank.entries()])
 
     def _layout(self) -> None:
         controls = QWidget()
-        controls.setFont(big_font(11))
         column = QVBoxLayout(controls)
-        group = QGroupBox("Rotate the input")
-        form = QFormLayout(group)
-        row = QHBoxLayout()
-        row.addWidget(self.angle_slider, 1)
-        row.addWidget(self.angle_label)
-        form.addRow("Angle", row)
-        form.addRow("Input", self.input_box)
-        bank = QGroupBox("Bank: one kernel, turned")
-        form = QFormLayout(bank)
-        form.addRow("Kernel", self.kernel_box)
-        form.addRow("Orientations", self.count_spin)
-        form.addRow("Spread over", self.span_box)
-        note = QLabel("Each orientation responds strongly only when the input lines up with it; the max over "
-                      "the orientations (thick black) hardly changes: pooling over features learned a "
-                      "rotation invariance.")
+        note = QLabel(NOTE)
         note.setWordWrap(True)
-        for widget in (group, bank, note):
-            column.addWidget(widget)
+        column.addWidget(self.form)
+        column.addWidget(note)
         column.addStretch(1)
-        scroll = control_column(controls, 400)
-        right = QSplitter(Qt.Vertical)
-        right.addWidget(self.graphics)
-        right.addWidget(self.plot_widget)
-        right.setSizes([520, 340])
-        side_by_side(self, (scroll, right), (340, 1160))
+        self.column = themed_column(controls)
+        side_by_side(self, (self.column, self.views), (340, 1160))
 
-    def _on_bank_changed(self) -> None:
-        current = self.kernel_box.currentData()
-        self.kernel_box.blockSignals(True)
-        self.kernel_box.clear()
-        self.kernel_box.addItem(BUILT_IN_KERNEL, BUILT_IN_KERNEL)
-        for entry in self.bank.entries():
-            self.kernel_box.addItem(f"bank: {entry.name}", entry.name)
-        self.kernel_box.setCurrentIndex(max(0, self.kernel_box.findData(current)))
-        self.kernel_box.blockSignals(False)
-        self.rebuild()
+    def apply_settings(self, settings: RotationSettings) -> None:
+        """Show and use `settings` (a lesson, --set): the controls show them without echo."""
+        settings = settled(settings)
+        self.form.set_settings(settings)
+        self._use(settings)
+
+    def change(self, **changes) -> None:
+        """Change settings as a user would (tests and scripts)."""
+        self.apply_settings(dataclasses.replace(self.settings, **changes))
+
+    def kernel_names(self) -> list:
+        """What the kernel chooser offers: the built-in kernel, then the bank's kernels."""
+        return [BUILT_IN_KERNEL] + [e.name for e in self.bank.entries()]
+
+    def set_kernel_names(self, names, wanted: str = "") -> None:
+        """Offer the built-in kernel and the bank's; keeps the current one if it is still there (or takes
+        `wanted`), else the built-in one; the bank changed, so the sweep is computed again."""
+        offered = [BUILT_IN_KERNEL] + list(names)
+        self.form.set_choices("kernel", offered, kernel_labels(names))
+        current = next((n for n in (wanted, self.settings.kernel) if n in offered), BUILT_IN_KERNEL)
+        self.form.set_settings(dataclasses.replace(self.settings, kernel=current))
+        self.settings = self.form.settings()
+        self._submit()
 
     def kernel(self) -> np.ndarray:
-        """The chosen kernel (kh, kw)."""
-        name = self.kernel_box.currentData()
+        """The chosen kernel (kh, kw) as float64."""
         for entry in self.bank.entries():
-            if entry.name == name:
+            if entry.name == self.settings.kernel:
                 return gray_kernel(entry.kernel).astype(np.float64)
-        return gabor_kernel(11, 0.0, frequency=1 / 6)
+        return built_in_kernel()
 
-    def rebuild(self, *_args) -> None:
-        """Build the rotated bank and sweep the input through all angles."""
-        n = self.count_spin.value()
-        self.orientations, self.rotated_kernels = rotated_bank(self.kernel(), n, self.span_box.currentData())
-        image = input_image(self.input_box.currentData())
-        self.angles = np.arange(0, 361, SWEEP_STEP_DEGREES, dtype=np.float64)
-        self.per_orientation, self.pooled_curve = orientation_sweep(image, self.rotated_kernels, self.angles)
-        self._arrange_maps(n)
-        strip = _bank_strip(self.rotated_kernels)
-        self.tiles["bank"].set_values(strip, symmetric_range(self.rotated_kernels), DIVERGING_LUT)
-        self._plot_sweep()
-        self.show_angle()
+    def _use(self, settings: RotationSettings) -> None:
+        if settings != self.settings:
+            self.settings = settings
+            self._submit()
 
-    def _arrange_maps(self, n: int) -> None:
-        if len(self.map_tiles) == n:
+    def _submit(self) -> None:
+        self.worker.submit(RotationJob(self.settings, self.kernel()))
+
+    def _show_result(self, result) -> None:
+        if result.error:
+            self.message.emit(f"Could not compute the rotation sweep: {result.error}")
             return
-        self.graphics.ci.clear()
-        self.map_tiles = [ImageTile("") for _ in range(n)]
-        columns = (n + 1) // 2
-        self.graphics.ci.addItem(self.tiles["input"].layout, 0, 0)
-        self.graphics.ci.addItem(self.tiles["pooled"].layout, 1, 0)
-        self.graphics.ci.addItem(self.tiles["bank"].layout, 2, 0, 1, columns + 1)
-        for i, tile in enumerate(self.map_tiles):
-            self.graphics.ci.addItem(tile.layout, i // columns, 1 + i % columns)
-        self.graphics.ci.layout.setRowStretchFactor(2, 0)
+        self.last_result = result
+        self.views.show_result(result.value)
 
-    def _plot_sweep(self) -> None:
-        for curve in self.orientation_curves + ([self.max_curve] if self.max_curve else []):
-            self.plot.removeItem(curve)
-        self.legend.clear()
-        n = self.per_orientation.shape[1]
-        colours = pg.colormap.get("viridis").getLookupTable(0.0, 0.9, nPts=n, alpha=False)
-        self.orientation_curves = [
-            self.plot.plot(self.angles, self.per_orientation[:, i], pen=pg.mkPen(tuple(colours[i]), width=2))
-            for i in range(n)]
-        self.max_curve = self.plot.plot(self.angles, self.pooled_curve, pen=pg.mkPen("k", width=5))
-        for i, curve in enumerate(self.orientation_curves):
-            self.legend.addItem(curve, f"{self.orientations[i]:g}°")
-        self.legend.addItem(self.max_curve, "max over orientations")
-
-    def show_angle(self, *_args) -> None:
-        """Show the maps for the slider's angle."""
-        angle = float(self.angle_slider.value())
-        self.angle_label.setText(f"{angle:.0f}°")
-        rotated = rotate_image(input_image(self.input_box.currentData()), angle)
-        self.responses, pooled = orientation_pooling(rotated, self.rotated_kernels)
-        levels = symmetric_range(self.responses)
-        self.tiles["input"].set_values(rotated, (0.0, 1.0), GRAY_LUT)
-        self.tiles["pooled"].set_values(pooled, levels, DIVERGING_LUT)
-        self.tiles["pooled"].set_title(f"max over orientations: {pooled.max():.2f}")
-        for i, tile in enumerate(self.map_tiles):
-            tile.set_values(self.responses[i], levels, DIVERGING_LUT)
-            tile.set_title(f"{self.orientations[i]:g}°: {self.responses[i].max():.2f}")
-        self.angle_line.setValue(angle)
+    def is_up_to_date(self) -> bool:
+        """True when the result on screen belongs to the current settings and kernel."""
+        job = self.last_result.job if self.last_result is not None else None
+        return job is not None and job.settings == self.settings and np.array_equal(job.kernel, self.kernel())

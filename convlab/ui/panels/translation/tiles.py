@@ -1,35 +1,53 @@
-"""Titled image tiles and plot styling shared by the translation panel's modes."""
+"""Titled image tiles, plot styling and the control column shared by the translation panel's modes.
+
+Sizes come from the theme: tile and plot titles in the ``body`` role, axis labels and legends in
+``small``, ticks in ``tick``; the control column's font is ``small``. Whatever is drawn here
+follows the theme when presentation mode changes the scale.
+"""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel
+from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QLabel
 
 import convlab.ui.widgets  # noqa: F401  (row-major image axis order)
-from convlab.ui.widgets.colormaps import diverging_lut
+from convlab.ui.theme import ERROR_COLOUR, TEXT_COLOUR, THEMED, diverging_lut, theme
+from convlab.ui.widgets.form import control_column
 
-TITLE_POINTS = 12
 CHANGED_RGBA = (255, 120, 0, 130)
-_BAND_PENS = (pg.mkPen("k", width=3), pg.mkPen("#ffd700", width=1.5, style=Qt.PenStyle.DashLine))
+BAND_PENS = (("#000000", 3.0, Qt.PenStyle.SolidLine), ("#ffd700", 1.5, Qt.PenStyle.DashLine))
+TILE_BORDER = ("#888888", 1.0)
 GRAY_LUT = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
 DIVERGING_LUT = diverging_lut()
+COLUMN_MAX_WIDTH = 400
 
 
-def big_font(points: int = TITLE_POINTS, bold: bool = False) -> QFont:
-    """A font for labels read from the back of a lecture hall."""
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
+def themed_column(controls):
+    """The scrollable left column of a mode, its font the theme's ``small`` role (see `widen_to_fit`)."""
+    controls.setProperty(THEMED, True)
+
+    def apply():
+        controls.setFont(theme().font("small"))
+        for box in controls.findChildren(QComboBox):  # its pop-up list takes the box's font from Qt itself
+            box.view().parentWidget().setProperty(THEMED, True)
+
+    theme().follow(controls, apply)
+    return control_column(controls, COLUMN_MAX_WIDTH)
+
+
+def widen_to_fit(scroll) -> None:
+    """Widen a control column whose controls need more room (after a change of the UI scale); it
+    never narrows."""
+    wanted = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6
+    if wanted > scroll.minimumWidth():
+        scroll.setMinimumWidth(wanted)
 
 
 def error_label() -> QLabel:
-    """A red, word-wrapped label for inline input errors (hidden while empty)."""
+    """A red, bold, word-wrapped label for inline input errors (hidden while empty)."""
     label = QLabel()
-    label.setStyleSheet("color: #c00000; font-weight: bold;")
-    label.setFont(big_font(11))
+    theme().label(label, "small", bold=True, colour=ERROR_COLOUR)
     label.setWordWrap(True)
     label.setVisible(False)
     return label
@@ -48,26 +66,30 @@ def symmetric_range(*arrays) -> tuple[float, float]:
     return -m, m
 
 
-def style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str, legend: bool = True) -> None:
-    """Big dark title and axis labels, a grid and (optionally) a legend."""
-    plot.setTitle(title, size=f"{TITLE_POINTS}pt", color="#111111")
+def style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> None:
+    """Dark title and axis labels in the theme's sizes, a grid, no menu."""
     for side, text in (("bottom", x_label), ("left", y_label)):
         axis = plot.getAxis(side)
-        axis.setLabel(text, **{"font-size": "11pt", "color": "#111111"})
+        axis.setLabel(text, **{"font-size": theme().size("small"), "color": TEXT_COLOUR})
         axis.enableAutoSIPrefix(False)
-        axis.setTickFont(big_font(10))
         axis.setPen(pg.mkPen("#333333"))
         axis.setTextPen(pg.mkPen("#222222"))
+    theme().set_title(plot, title, "body")
+    theme().style_plot(plot, tick_role="tick", label_role="small")
     plot.showGrid(x=True, y=True, alpha=0.25)
-    if legend:
-        item = plot.addLegend(offset=(6, 2), labelTextSize="10pt", colCount=2, labelTextColor="#111111")
-        item.setBrush(pg.mkBrush(255, 255, 255, 200))
     plot.setMenuEnabled(False)
 
 
 def legend_row(columns: int) -> pg.LegendItem:
     """A legend meant to sit in its own layout cell, below the plots it describes."""
-    return pg.LegendItem(colCount=columns, labelTextSize="11pt", labelTextColor="#111111")
+    return pg.LegendItem(colCount=columns, labelTextSize=theme().size("small"), labelTextColor=TEXT_COLOUR)
+
+
+def restyle_legend(legend: pg.LegendItem) -> None:
+    """Entries of a legend in the theme's current ``small`` size."""
+    legend.opts["labelTextSize"] = theme().size("small")
+    for _sample, label in legend.items:
+        label.setText(label.text, size=legend.opts["labelTextSize"])
 
 
 class TitleLabel(pg.LabelItem):
@@ -84,7 +106,10 @@ class TitleLabel(pg.LabelItem):
 
 
 class ImageTile:
-    """A title above a locked-aspect view holding an image, a highlight overlay and outlines."""
+    """A title above a locked-aspect view holding an image, a highlight overlay and outlines.
+
+    The owner of the tiles calls `restyle` when the theme changes (title size, outline pens).
+    """
 
     def __init__(self, title: str):
         """Build the tile's graphics items (add ``tile.layout`` to a GraphicsLayout)."""
@@ -94,7 +119,8 @@ class ImageTile:
         self.title = TitleLabel("")
         self.set_title(title)
         self.view = pg.ViewBox(invertY=True, lockAspect=True, enableMenu=False)
-        self.view.setBorder(pg.mkPen("#888888", width=1))
+        self.view.setBorder(pg.mkPen(TILE_BORDER[0]))  # a hairline; its rectangle item follows the theme
+        self.view.borderRect.setPen(theme().pen(*TILE_BORDER))
         self.view.setBackgroundColor("#d9d9d9")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.overlay = pg.ImageItem(axisOrder="row-major")
@@ -111,11 +137,18 @@ class ImageTile:
 
     def set_title(self, text: str) -> None:
         """Change the title text (the title never widens its column: tiles stay the same size)."""
-        self.title.setText(text, size=f"{TITLE_POINTS}pt", color="#111111")
+        self.title.setText(text, size=theme().size("body"), color=TEXT_COLOUR)
 
     def title_text(self) -> str:
         """The title as plain text."""
         return self.title.text
+
+    def restyle(self) -> None:
+        """Title and outlines in the theme's current sizes."""
+        self.set_title(self.title.text)
+        self.view.borderRect.setPen(theme().pen(*TILE_BORDER))
+        for index, item in enumerate(self.outlines):
+            item.setPen(theme().pen(*BAND_PENS[index % len(BAND_PENS)]))
 
     def set_values(self, values, levels, lut=None, scale: float = 1.0) -> None:
         """Show (H, W) values with fixed levels; `scale` input pixels per value (pooled maps)."""
@@ -153,15 +186,14 @@ class ImageTile:
             self.view.removeItem(item)
         self.outlines = []
         for row0, row1, col0, col1 in rects:
-            for z, pen in enumerate(_BAND_PENS):
-                pen.setCosmetic(True)
+            for z, spec in enumerate(BAND_PENS):
                 item = QGraphicsRectItem(QRectF(col0, row0, col1 - col0, row1 - row0))
-                item.setPen(pen)
+                item.setPen(theme().pen(*spec))
                 item.setZValue(10 + z)
                 self.view.addItem(item, ignoreBounds=True)
                 self.outlines.append(item)
 
     def outline_rects(self) -> list[tuple[int, int, int, int]]:
         """The outlined rectangles (row0, row1, col0, col1), read back from the drawn items."""
-        rects = [item.rect() for item in self.outlines[::len(_BAND_PENS)]]
+        rects = [item.rect() for item in self.outlines[::len(BAND_PENS)]]
         return [(round(r.top()), round(r.bottom()), round(r.left()), round(r.right())) for r in rects]
