@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QApplication
 from convlab.engine.signals import spaceship_track
 from convlab.engine.smoothing import (error_vs_width, estimate_times, kernel_from_weights, lag_of, mse, smooth,
                                       smoothing_kernel)
-from convlab.ui.panels.smoothing.panel import SWEEP_WIDTHS, SmoothingPanel
-from convlab.ui.panels.smoothing.controls import SmoothingParams
+from convlab.lab.smoothing import SWEEP_WIDTHS, SmoothingParams
 from convlab.ui.bank_signals import KernelBank
+from convlab.ui.panels.smoothing.panel import SmoothingPanel
 
 
 @pytest.fixture
@@ -47,9 +47,9 @@ def test_key_title_and_first_drawing(panel):
 
 def test_width_slider_changes_the_plotted_estimate(panel, qtbot):
     before = panel.track_plot.chosen.getData()[1].copy()
-    panel.controls._w["width"].slider.setValue(31)
+    panel.controls.form.widgets["width"].slider.setValue(31)
     settle(qtbot, panel)
-    assert panel.controls.params().width == 31 and panel.controls.params().decay == pytest.approx(31 / 4)
+    assert panel.controls.settings().width == 31 and panel.controls.settings().decay == pytest.approx(31 / 4)
     got = panel.track_plot.chosen.getData()[1]
     assert not np.allclose(got, before)
     np.testing.assert_allclose(got, smooth(track().measured, *smoothing_kernel("exponential", 31)), rtol=1e-12)
@@ -57,18 +57,20 @@ def test_width_slider_changes_the_plotted_estimate(panel, qtbot):
     assert panel.kernel_draw.weights.size == 31
 
 
-def test_state_to_widgets_without_echo(panel):
+def test_state_to_widgets_without_echo(panel, qtbot):
     emitted = []
-    panel.controls.params_changed.connect(emitted.append)
+    panel.controls.form.changed.connect(emitted.append)
     params = SmoothingParams(kind="gaussian", width=21, decay=2.5, decay_follows_width=False, causal=False,
                              normalise=False, mode="valid", noise=1.25, seed=3)
-    panel.controls.set_params(params)
-    w = panel.controls._w
+    panel.controls.form.set_settings(params)
+    w = panel.controls.form.widgets
     assert w["kind"].currentData() == "gaussian" and w["width"].value() == 21 and w["decay"].value() == 2.5
     assert w["causal"].currentData() is False and not w["normalise"].isChecked()
     assert w["mode"].currentData() == "valid" and w["noise"].value() == 1.25 and w["seed"].value() == 3
     assert w["decay"].isEnabled()
-    assert emitted == []
+    assert emitted == [] and panel.controls.settings() == params
+    qtbot.wait(20)
+    assert panel.frames_displayed() == 1  # showing settings is not a change: nothing recomputed
 
 
 def test_flip_and_slide_sum_equals_the_estimate_and_steps(panel, qtbot):
@@ -101,7 +103,7 @@ def test_play_slides_the_kernel_along(panel, qtbot):
 
 def test_normalisation_off_scales_the_estimate(panel, qtbot):
     on = panel.track_plot.chosen.getData()[1].copy()
-    panel.controls._w["normalise"].setChecked(False)
+    panel.controls.form.widgets["normalise"].setChecked(False)
     settle(qtbot, panel)
     off = panel.track_plot.chosen.getData()[1]
     total = smoothing_kernel("exponential", 15, normalise=False).weights.sum()
@@ -110,7 +112,7 @@ def test_normalisation_off_scales_the_estimate(panel, qtbot):
 
 
 def test_causal_and_centred_curves_differ_and_the_causal_one_lags(panel, qtbot):
-    panel.controls.change(kind="box", width=21, causal=True, noise=0.0)
+    panel.controls.form.change(kind="box", width=21, causal=True, noise=0.0)
     settle(qtbot, panel)
     truth = panel.last_result.job.truth
     causal = panel.track_plot.chosen.getData()[1]
@@ -128,7 +130,7 @@ def test_causal_and_centred_curves_differ_and_the_causal_one_lags(panel, qtbot):
 
 @pytest.mark.parametrize("mode, length", [("full", 400 + 9 - 1), ("same", 400), ("valid", 400 - 9 + 1)])
 def test_boundary_mode_sets_length_and_alignment(panel, qtbot, mode, length):
-    panel.controls.change(kind="triangle", width=9, causal=False, mode=mode)
+    panel.controls.form.change(kind="triangle", width=9, causal=False, mode=mode)
     settle(qtbot, panel)
     times, values = panel.track_plot.chosen.getData()
     kernel = smoothing_kernel("triangle", 9, causal=False)
@@ -140,7 +142,7 @@ def test_boundary_mode_sets_length_and_alignment(panel, qtbot, mode, length):
 
 
 def test_error_plot_is_the_engine_sweep(panel, qtbot):
-    panel.controls.change(kind="gaussian", width=11, causal=False)
+    panel.controls.form.change(kind="gaussian", width=11, causal=False)
     settle(qtbot, panel)
     widths, errors = panel.error_plot.curves[False].getData()
     np.testing.assert_array_equal(widths, SWEEP_WIDTHS)
@@ -161,7 +163,7 @@ def test_commutativity_plot(panel):
 
 
 def test_noise_slider_changes_the_measurements(panel, qtbot):
-    panel.controls._w["noise"].slider.setValue(150)
+    panel.controls.form.widgets["noise"].slider.setValue(150)
     settle(qtbot, panel)
     t = track(SmoothingParams(noise=1.5))
     np.testing.assert_allclose(panel.track_plot.measured.getData()[1], t.measured)
@@ -180,14 +182,14 @@ def _drag(widget, points):
 
 
 def test_dragging_the_kernel_draws_a_new_one(panel, qtbot):
-    panel.controls.change(kind="box", width=9, causal=False)
+    panel.controls.form.change(kind="box", width=9, causal=False)
     settle(qtbot, panel)
     old = panel.kernel_draw.weights.copy()
     np.testing.assert_array_equal(panel.kernel_draw.lags, np.arange(-4, 5))
     _drag(panel.kernel_draw, [(-4, 0.12), (-2, 0.02), (0, 0.09)])
     settle(qtbot, panel)
-    params = panel.controls.params()
-    assert params.kind == "drawn" and panel.controls._w["kind"].currentData() == "drawn"
+    params = panel.controls.settings()
+    assert params.kind == "drawn" and panel.controls.form.widgets["kind"].currentData() == "drawn"
     drawn = panel.drawn
     assert drawn[0] == pytest.approx(0.12, abs=0.002) and drawn[2] == pytest.approx(0.02, abs=0.002)
     assert drawn[1] == pytest.approx((drawn[0] + drawn[2]) / 2)  # the skipped bar is filled in
@@ -210,18 +212,18 @@ def test_loading_a_file_and_bad_files(panel, qtbot, tmp_path):
     panel.controls.column_edit.setText("temperature")
     assert panel.load_signal(good)
     settle(qtbot, panel)
-    assert panel.controls.params().source == "file" and not panel.controls.error_label.isVisible()
+    assert panel.controls.settings().source == "file" and not panel.controls.error_label.isVisible()
     values = np.loadtxt(good, delimiter=",", skiprows=1)[:, 1]
     np.testing.assert_allclose(panel.track_plot.measured.getData()[1], values)
     assert not panel.track_plot.truth.isVisible()
     assert "no true path" in panel.summary.text() and "no true path" in panel.error_plot.note.toPlainText()
-    panel.controls.change(source="spaceship")
+    panel.controls.form.change(source="spaceship")
     settle(qtbot, panel)
     assert panel.track_plot.truth.isVisible()
 
 
 def test_widgets_to_state_for_every_control(panel, qtbot):
-    w = panel.controls._w
+    w = panel.controls.form.widgets
     w["mode"].setCurrentIndex(w["mode"].findData("valid"))
     w["causal"].setCurrentIndex(w["causal"].findData(False))
     w["kind"].setCurrentIndex(w["kind"].findData("gaussian"))
@@ -232,18 +234,18 @@ def test_widgets_to_state_for_every_control(panel, qtbot):
     assert w["decay"].isEnabled()
     w["decay"].slider.setValue(10)  # 10 steps of 0.25 samples
     settle(qtbot, panel)
-    p = panel.controls.params()
+    p = panel.controls.settings()
     assert (p.mode, p.causal, p.kind, p.seed, p.length, p.step, p.decay) == ("valid", False, "gaussian", 4, 250, 0.5,
                                                                              2.5)
     kernel = smoothing_kernel("gaussian", 15, decay=2.5, causal=False)
     x = spaceship_track(250, 0.5, 0.5, 4).measured
     np.testing.assert_allclose(panel.track_plot.chosen.getData()[1], smooth(x, *kernel, "valid"), rtol=1e-12)
     w["decay_follows_width"].setChecked(True)
-    assert panel.controls.params().decay == pytest.approx(15 / 6) and not w["decay"].isEnabled()
+    assert panel.controls.settings().decay == pytest.approx(15 / 6) and not w["decay"].isEnabled()
 
 
 def test_a_drawn_kernel_summing_to_zero_cannot_be_normalised(panel, qtbot):
-    panel.controls.change(kind="box", width=2, causal=True)
+    panel.controls.form.change(kind="box", width=2, causal=True)
     settle(qtbot, panel)
     before = panel.track_plot.chosen.getData()[1].copy()
     messages = []
@@ -252,7 +254,7 @@ def test_a_drawn_kernel_summing_to_zero_cannot_be_normalised(panel, qtbot):
     panel.kernel_draw.draw_at(1, -1.0)
     qtbot.waitUntil(lambda: any("sum to 0" in m for m in messages), timeout=5000)
     np.testing.assert_array_equal(panel.track_plot.chosen.getData()[1], before)  # the last valid state stays
-    panel.controls._w["normalise"].setChecked(False)
+    panel.controls.form.widgets["normalise"].setChecked(False)
     settle(qtbot, panel)
     x = track().measured
     np.testing.assert_allclose(panel.track_plot.chosen.getData()[1], x - np.concatenate([[0], x[:-1]]), rtol=1e-12)
