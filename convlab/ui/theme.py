@@ -169,8 +169,9 @@ class Theme(QObject):
             item.setTitle(None)
             return
         item.setTitle(text, size=self.size(role), color=colour)
-        # pyqtgraph fixes the title row at 30 pixels: a scaled title gets its own height
-        height = max(30, round(item.titleLabel.itemRect().height()))
+        # pyqtgraph fixes the title row at 30 pixels: a scaled title gets its own height (at scale 1 the
+        # row stays as pyqtgraph makes it, so a two-line title looks as it always did)
+        height = 30 if self._font_scale == 1.0 else max(30, round(item.titleLabel.itemRect().height()))
         item.titleLabel.setMaximumHeight(height)
         item.layout.setRowFixedHeight(0, height)
 

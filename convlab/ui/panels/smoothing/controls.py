@@ -54,8 +54,8 @@ class SmoothingControls(QWidget):
         self.load_button.clicked.connect(self.load_requested)
         self.set_file_available(False)
         theme().follow(self, self._follow_font)
-        theme().follow(self.error_label, lambda: self.error_label.setStyleSheet(
-            f"font-size: {text_points():g}pt; font-weight: bold; color: {ERROR_COLOUR};"))
+        theme().follow(self.error_label, lambda: self.error_label.setStyleSheet(  # at the application font's size
+            f"font-size: {QApplication.font().pointSizeF():g}pt; font-weight: bold; color: {ERROR_COLOUR};"))
 
     def _follow_font(self) -> None:
         font = QFont(self.font())

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from convlab.engine.smoothing import flip_and_slide
+from convlab.lab.settings import settled
 from convlab.lab.smoothing import SmoothingParams, SmoothingResult, compute_smoothing, make_job
 from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.base import Panel
@@ -114,9 +115,15 @@ class SmoothingPanel(Panel):
         self.show_settings(settings)
 
     def show_settings(self, settings: SmoothingParams) -> None:
-        """Show `settings` in the controls (without echo) and recompute with them."""
+        """Show `settings` in the controls (without echo) and recompute with them: a change joins the
+        coalesced recomputation, the same settings recompute at once (a lesson's signal, drawn weights or
+        time t may be new)."""
+        changed = settled(settings) != self.controls.settings()
         self.controls.form.set_settings(settings)
-        self._schedule()
+        if changed:
+            self._schedule()
+        else:
+            self.recompute()
 
     # recomputation
     def _schedule(self, *_args) -> None:
