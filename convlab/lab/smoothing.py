@@ -7,7 +7,7 @@ errors against the true path, the error for every width, the mean lags and the c
 
 >>> job = make_job(SmoothingParams(kind="box", width=5, causal=False))
 >>> result = compute_smoothing(job)
->>> result.times.size, round(result.lags[False], 6), round(result.lags[True], 6)
+>>> result.times.size, round(result.lags[False], 6) + 0.0, round(result.lags[True], 6)
 (400, 0.0, 2.0)
 """
 from __future__ import annotations
@@ -18,8 +18,19 @@ import numpy as np
 
 from convlab.engine.conv import MODES
 from convlab.engine.signals import spaceship_track
-from convlab.engine.smoothing import (SMOOTHING_KERNELS, Commutation, SmoothingKernel, commute, error_vs_width,
-                                      estimate_times, kernel_from_weights, lag_of, mse, smooth, smoothing_kernel)
+from convlab.engine.smoothing import (
+    SMOOTHING_KERNELS,
+    Commutation,
+    SmoothingKernel,
+    commute,
+    error_vs_width,
+    estimate_times,
+    kernel_from_weights,
+    lag_of,
+    mse,
+    smooth,
+    smoothing_kernel,
+)
 from convlab.lab.settings import setting
 
 __all__ = ["DECAY_KINDS", "KINDS", "MAX_WIDTH", "SWEEP_WIDTHS", "SmoothingJob", "SmoothingParams", "SmoothingResult",

@@ -60,7 +60,8 @@ def _smoothing_looks(smoothing) -> dict:
             "estimate pen": pg.mkPen(track.chosen.opts["pen"]).widthF(),
             "time line": track.time_line.pen.widthF(), "markers": track.measured.opts["symbolSize"],
             "best width": error.best[True].opts["size"], "ticks": axis.style["tickFont"].pointSizeF(),
-            "axis label": axis.labelStyle["font-size"], "title": slide.signal_plot.getPlotItem().titleLabel.opts["size"],
+            "axis label": axis.labelStyle["font-size"],
+            "title": slide.signal_plot.getPlotItem().titleLabel.opts["size"],
             "raw line label": error.raw_line.label.textItem.font().pointSizeF(),
             "controls": smoothing.controls.font().pointSizeF(), "sum": slide.sum_label.font().pointSizeF()}
 

@@ -1,16 +1,26 @@
 """The signal-smoothing panel driven as a user would, checked against the engine."""
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from convlab.engine.signals import spaceship_track
-from convlab.engine.smoothing import (error_vs_width, estimate_times, kernel_from_weights, lag_of, mse, smooth,
-                                      smoothing_kernel)
+from convlab.engine.smoothing import (
+    error_vs_width,
+    estimate_times,
+    kernel_from_weights,
+    lag_of,
+    mse,
+    smooth,
+    smoothing_kernel,
+)
 from convlab.lab.smoothing import SWEEP_WIDTHS, SmoothingParams
 from convlab.ui.bank_signals import KernelBank
 from convlab.ui.panels.smoothing.panel import SmoothingPanel
+from convlab.ui.theme import THEMED, theme
+from convlab.ui.ui_scale import apply_ui_scale
 
 
 @pytest.fixture
@@ -259,3 +269,122 @@ def test_a_drawn_kernel_summing_to_zero_cannot_be_normalised(panel, qtbot):
     x = track().measured
     np.testing.assert_allclose(panel.track_plot.chosen.getData()[1], x - np.concatenate([[0], x[:-1]]), rtol=1e-12)
     assert "undefined" in panel.summary.text()
+
+
+# ---- the settings form, apply_settings and the lesson section -------------------------------------------
+def test_the_loaded_file_source_is_offered_once_a_file_is_loaded(panel, qtbot, tmp_path):
+    source = panel.controls.form.widgets["source"]
+    file_item = source.model().item(source.findData("file"))
+    assert not file_item.isEnabled()
+    path = tmp_path / "signal.txt"
+    path.write_text("\n".join(str(v) for v in range(30)))
+    assert panel.load_signal(path)
+    settle(qtbot, panel)
+    assert file_item.isEnabled() and source.currentData() == "file"
+    w = panel.controls.form.widgets
+    assert not any(w[name].isEnabled() for name in ("length", "step", "noise", "seed"))  # inactive with a file
+    panel.controls.form.change(source="spaceship")
+    assert all(w[name].isEnabled() for name in ("length", "step", "noise", "seed")) and file_item.isEnabled()
+
+
+def test_apply_settings_shows_and_uses_them_and_refuses_what_cannot_be(panel, qtbot):
+    (current,) = panel.current_settings()
+    assert current == SmoothingParams()
+    emitted = []
+    panel.controls.form.changed.connect(emitted.append)
+    panel.apply_settings(SmoothingParams(kind="box", width=7, causal=False, mode="valid"))
+    settle(qtbot, panel)
+    assert emitted == [] and panel.controls.form.widgets["width"].value() == 7
+    assert panel.current_settings() == (SmoothingParams(kind="box", width=7, decay=7 / 4, causal=False, mode="valid"),)
+    np.testing.assert_allclose(panel.track_plot.chosen.getData()[1],
+                               smooth(track().measured, *smoothing_kernel("box", 7, causal=False), "valid"))
+    with pytest.raises(ValueError, match="file"):
+        panel.apply_settings(SmoothingParams(source="file"))
+    with pytest.raises(ValueError, match="no settings of type"):
+        panel.apply_settings(object())
+    assert panel.controls.settings().kind == "box"
+
+
+def test_the_lesson_section_is_checked_by_the_declarations(panel, qtbot):
+    warnings = panel.apply_lesson_state({"width": 500, "kind": "box"})
+    assert warnings == ["Signal smoothing: 'width' must be a whole number from 1 to 151; found 500. None of this "
+                        "panel's settings from the lesson were applied."]
+    warnings = panel.apply_lesson_state({"speed": 0})
+    assert "'speed' must be a whole number from 1 to 200; found 0" in warnings[0]
+    assert panel.controls.settings() == SmoothingParams()
+    warnings = panel.apply_lesson_state({"kind": "gaussian", "decay": 3.8, "decay_follows_width": False,
+                                         "noise": 0.503, "source": "file", "glow": 1})
+    settle(qtbot, panel)
+    assert warnings == ["Signal smoothing: the setting 'glow' is unknown to this convlab and was ignored.",
+                        "Signal smoothing: the lesson uses a loaded signal but does not contain it; the spaceship "
+                        "is shown."]
+    p = panel.controls.settings()
+    assert (p.kind, p.decay, p.noise, p.source) == ("gaussian", 3.75, 0.5, "spaceship")  # as the controls show them
+    assert panel.last_result.job.params == p
+
+
+# ---- the theme -----------------------------------------------------------------------------------------
+@pytest.fixture
+def scale():
+    yield theme().set_scale
+    theme().set_scale(1.0)
+
+
+def looks(panel) -> dict:
+    """Every size the panel draws with (fonts in points, pens and markers in pixels)."""
+    plots = [panel.track_plot, panel.error_plot, panel.kernel_draw, panel.commute_plot,
+             panel.slide_view.signal_plot, panel.slide_view.terms_plot]
+    sizes = {}
+    for i, plot in enumerate(plots):
+        item = plot.getPlotItem()
+        sizes[f"plot {i} ticks"] = item.getAxis("left").style["tickFont"].pointSizeF()
+        sizes[f"plot {i} label"] = float(item.getAxis("bottom").labelStyle["font-size"].removesuffix("pt"))
+        sizes[f"plot {i} title"] = float(item.titleLabel.opts["size"].removesuffix("pt"))
+        for j, curve in enumerate(x for x in item.listDataItems() if isinstance(x, pg.PlotDataItem)):
+            if curve.opts["pen"] is not None:
+                sizes[f"plot {i} curve {j}"] = pg.mkPen(curve.opts["pen"]).widthF()
+            if curve.opts["symbol"] is not None:
+                sizes[f"plot {i} markers {j}"] = curve.opts["symbolSize"]
+        for j, line in enumerate(x for x in item.items if isinstance(x, pg.InfiniteLine)):
+            sizes[f"plot {i} line {j}"] = line.pen.widthF()
+    for causal, star in panel.error_plot.best.items():
+        sizes[f"best {causal}"] = star.opts["size"]
+    for name, legend in (("track", panel.track_plot.legend), ("error", panel.error_plot.legend)):
+        for j, (_, label) in enumerate(legend.items):
+            sizes[f"{name} legend {j}"] = float(label.opts["size"].removesuffix("pt"))
+    sizes["note"] = panel.error_plot.note.textItem.font().pointSizeF()
+    sizes["controls"] = panel.controls.font().pointSizeF()
+    sizes["sum"] = panel.slide_view.sum_label.font().pointSizeF()
+    sizes["summary"] = panel.summary.font().pointSizeF()
+    return sizes
+
+
+def test_every_font_pen_and_marker_follows_the_theme_and_needs_no_walker(panel, qtbot, scale):
+    before = looks(panel)
+    assert before["plot 0 title"] == 12 and before["plot 0 ticks"] == 11 and before["controls"] == 11
+    assert before["plot 0 curve 1"] == 3 and before["plot 0 markers 0"] == 5 and before["best True"] == 16
+    scale(2.0)
+    assert looks(panel) == pytest.approx({name: 2 * value for name, value in before.items()})
+    assert apply_ui_scale(panel, 2.0) == 0  # nothing of the panel is left to the old walker
+    assert looks(panel) == pytest.approx({name: 2 * value for name, value in before.items()})
+    panel.controls.form.change(causal=False)  # drawn anew while scaled
+    settle(qtbot, panel)
+    assert pg.mkPen(panel.track_plot.chosen.opts["pen"]).widthF() == 7
+    assert panel.track_plot.legend.items[-1][1].opts["size"] == "22pt"
+    panel.controls.form.change(causal=True)
+    settle(qtbot, panel)
+    scale(1.0)
+    assert looks(panel) == before
+
+
+def test_the_red_error_line_and_the_control_column_follow_the_theme(panel, scale):
+    panel.controls.show_error("bad file")
+    sheet = panel.controls.error_label.styleSheet()
+    assert "font-weight: bold" in sheet and "color: #c0392b" in sheet
+    assert panel.controls.error_label.property(THEMED)
+    column = panel.controls.parentWidget().parentWidget()  # the scroll area around the controls
+    width = column.minimumWidth()
+    scale(2.0)
+    assert column.minimumWidth() > width
+    scale(1.0)
+    assert column.minimumWidth() == width

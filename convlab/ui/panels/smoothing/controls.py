@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QApplication, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSlider,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from convlab.lab.smoothing import GENERATOR_FIELDS, SmoothingParams
-from convlab.ui.theme import ERROR_COLOUR, theme
+from convlab.ui.theme import ERROR_COLOUR, THEMED, theme
 from convlab.ui.widgets.form import spin
 from convlab.ui.widgets.settings_form import SettingsForm
 
@@ -54,6 +64,8 @@ class SmoothingControls(QWidget):
         self.load_button.clicked.connect(self.load_requested)
         self.set_file_available(False)
         theme().follow(self, self._follow_font)
+        for box in self.findChildren(QComboBox):  # a list pops up in its combo box's font, already scaled
+            box.view().parentWidget().setProperty(THEMED, True)
         theme().follow(self.error_label, lambda: self.error_label.setStyleSheet(  # at the application font's size
             f"font-size: {QApplication.font().pointSizeF():g}pt; font-weight: bold; color: {ERROR_COLOUR};"))
 

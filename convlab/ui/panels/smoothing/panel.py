@@ -13,8 +13,7 @@ from convlab.ui.panels.base import Panel
 from convlab.ui.panels.smoothing.controls import SmoothingControls
 from convlab.ui.panels.smoothing.files import ask_signal_path, read_signal_file
 from convlab.ui.panels.smoothing.lesson import apply_smoothing_lesson_state, smoothing_lesson_state
-from convlab.ui.panels.smoothing.plots import (CommutePlot, ErrorPlot, SlideView, TrackPlot, summary_label,
-                                               summary_text)
+from convlab.ui.panels.smoothing.plots import CommutePlot, ErrorPlot, SlideView, TrackPlot, summary_label, summary_text
 from convlab.ui.theme import theme
 from convlab.ui.widgets.form import control_column, side_by_side
 from convlab.ui.widgets.kernel_draw import KernelDraw
