@@ -29,13 +29,24 @@ from ._checks import check_array, check_choice, check_finite, check_finite_array
 from .conv import MODES, convolve1d
 
 __all__ = [
-    "SMOOTHING_KERNELS", "Commutation", "SlideTerms", "SmoothingKernel", "check_lagged_kernel", "commute",
-    "error_vs_width", "estimate_times", "flip_and_slide", "kernel_from_weights", "lag_of", "mse",
-    "placement_lags", "smooth", "smoothing_kernel",
+    "DECAY_KINDS", "SMOOTHING_KERNELS", "Commutation", "SlideTerms", "SmoothingKernel", "check_lagged_kernel",
+    "commute", "default_decay", "error_vs_width", "estimate_times", "flip_and_slide", "kernel_from_weights",
+    "lag_of", "mse", "placement_lags", "smooth", "smoothing_kernel",
 ]
 
 SMOOTHING_KERNELS = ("exponential", "box", "triangle", "gaussian")
 _DEFAULT_DECAY_FRACTION = {"exponential": 1 / 4, "gaussian": 1 / 6}
+DECAY_KINDS = tuple(_DEFAULT_DECAY_FRACTION)  # the shapes whose decay (time constant, sigma) matters
+
+
+def default_decay(kind, width):
+    """The decay a kernel of `kind` and `width` taps gets when none is given: width/4 for the
+    exponential's time constant, width/6 for the Gaussian's sigma (and width for shapes without one).
+
+    >>> default_decay("exponential", 15), default_decay("gaussian", 15)
+    (3.75, 2.5)
+    """
+    return width * _DEFAULT_DECAY_FRACTION.get(kind, 1.0)
 
 
 class SmoothingKernel(NamedTuple):
@@ -135,7 +146,7 @@ def smoothing_kernel(kind, width, decay=None, causal=None, normalise=True):
     width = check_positive_int("width", width)
     causal = (kind == "exponential") if causal is None else bool(causal)
     if decay is None:
-        decay = width * _DEFAULT_DECAY_FRACTION.get(kind, 1.0)
+        decay = default_decay(kind, width)
     decay = check_finite("decay", decay, 0, strict=True)
     taps = np.arange(width, dtype=np.float64)
     lags = placement_lags(width, causal)

@@ -107,8 +107,11 @@ class Theme(QObject):
         return f"{self.points(role):g}pt"
 
     def pen(self, colour, width: float = 1.0, style=Qt.PenStyle.SolidLine):
-        """A cosmetic pen ``width`` pixels wide at scale 1."""
-        return pg.mkPen(QColor(colour), width=round(max(width, 1.0) * self._line_scale, 2), style=style)
+        """A cosmetic pen ``width`` pixels wide at scale 1 (its ends stay those of the width at scale 1:
+        pyqtgraph rounds the ends of pens wider than 4 pixels)."""
+        pen = pg.mkPen(QColor(colour), width=width, style=style)
+        pen.setWidthF(round(max(width, 1.0) * self._line_scale, 2))
+        return pen
 
     def marker(self, size: float) -> float:
         """A marker (symbol) size at the current line scale."""
@@ -169,8 +172,9 @@ class Theme(QObject):
             item.setTitle(None)
             return
         item.setTitle(text, size=self.size(role), color=colour)
-        # pyqtgraph fixes the title row at 30 pixels: a scaled title gets its own height
-        height = max(30, round(item.titleLabel.itemRect().height()))
+        # pyqtgraph fixes the title row at 30 pixels: a scaled title gets its own height (at scale 1 the
+        # row stays as pyqtgraph makes it, so a two-line title looks as it always did)
+        height = 30 if self._font_scale == 1.0 else max(30, round(item.titleLabel.itemRect().height()))
         item.titleLabel.setMaximumHeight(height)
         item.layout.setRowFixedHeight(0, height)
 

@@ -27,7 +27,7 @@ def customise(window, qtbot):
     editor.preview_controls.change(operation="convolution", divisor=4.0, offset=0.5, dilation=2)
     editor.column.name_edit.setText("my laplacian")
     smoothing = panel(window, "smoothing")
-    smoothing.controls.change(kind="box", width=9, causal=False, noise=1.25, seed=7, mode="valid")
+    smoothing.controls.form.change(kind="box", width=9, causal=False, noise=1.25, seed=7, mode="valid")
     smoothing.controls.speed_spin.setValue(40)
     connectivity = panel(window, "connectivity")
     connectivity.controls._w["layer"]["kernel"].setValue(5)
@@ -117,14 +117,15 @@ def test_editor_settings_both_ways(window, qtbot):
 
 def test_smoothing_settings_both_ways(window, qtbot):
     smoothing = panel(window, "smoothing")
-    smoothing.controls._w["kind"].setCurrentIndex(smoothing.controls._w["kind"].findData("gaussian"))
+    kind = smoothing.controls.form.widgets["kind"]
+    kind.setCurrentIndex(kind.findData("gaussian"))
     assert smoothing.lesson_state()["kind"] == "gaussian"
     state_in = {"kind": "triangle", "width": 21, "causal": False, "noise": 0.8, "length": 300, "t": 150,
                 "speed": 25, "mode": "full"}
     assert smoothing.apply_lesson_state(state_in) == []
     qtbot.waitUntil(lambda: smoothing.last_result is not None and smoothing.last_result.job.params.width == 21)
     c = smoothing.controls
-    assert c._w["width"].value() == 21 and c._w["causal"].currentData() is False
+    assert c.form.widgets["width"].value() == 21 and c.form.widgets["causal"].currentData() is False
     assert c.speed_spin.value() == 25 and c.time_slider.value() == 150 and smoothing.t == 150
     assert smoothing.last_result.job.x.size == 300
     out = smoothing.lesson_state()

@@ -31,7 +31,7 @@ def customise(window, qtbot):
     features.controls._b["choice"].setCurrentIndex(features.controls._b["choice"].findData("edges"))
     features.controls.change(stage="conv", stride=2)
     panel(window, "editor").preview_controls.change(operation="convolution", dilation=2)
-    panel(window, "smoothing").controls.change(kind="box", width=9)
+    panel(window, "smoothing").controls.form.change(kind="box", width=9)
     panel(window, "connectivity").controls.change("stack", depth=4)
     panel(window, "connectivity").show_tab("matrices")
     window.show_panel("connectivity")
@@ -157,7 +157,7 @@ def test_a_newer_lesson_with_unknown_fields_opens_what_it_can(window, qtbot, tmp
     for phrase in ("newer convlab (file version 7", "'hologram'", "'wobble'", "panel 'holograms'"):
         assert phrase in notes
     assert len(window.lessons.last_warnings) == 4
-    assert panel(window, "smoothing").controls.params().width == 31
+    assert panel(window, "smoothing").controls.settings().width == 31
     assert window.sources.spec == "sample:checkerboard" and window.current_panel().key == "smoothing"
     assert "opened with 4 note(s)" in window.source_bar.banner.text()
 
@@ -173,7 +173,7 @@ def test_a_bad_section_is_dropped_and_the_rest_applies(window, qtbot, tmp_path):
     settle(qtbot)
     assert len(window.lessons.last_warnings) == 1 and "'stride'" in window.lessons.last_warnings[0]
     assert panel(window, "features").lesson_state() == features_before
-    assert panel(window, "smoothing").controls.params().width == 31
+    assert panel(window, "smoothing").controls.settings().width == 31
     assert window.bank.origin == "edges 3x3"
 
 

@@ -2,12 +2,11 @@
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from convlab.ui.main_window import MainWindow
 from convlab.ui.presentation import PRESENTATION_LINE_BOOST, presentation_scale_for
-from convlab.ui.ui_scale import apply_ui_scale, base_font_points
+from convlab.ui.ui_scale import base_font_points
 
 from window_helpers import make_window, panel
 
@@ -17,13 +16,6 @@ def window(qtbot):
     w = make_window(qtbot, "sample:checkerboard")
     yield w
     w.presentation.set_ui_scale(1.0)
-
-
-def _first_curve_with_pen(panel):
-    for item in panel.findChildren(pg.PlotWidget)[0].getPlotItem().listDataItems():
-        if item.opts["pen"] is not None and pg.mkPen(item.opts["pen"]).widthF() > 0:
-            return item
-    raise AssertionError("no curve with a pen")
 
 
 def test_f5_enters_and_leaves_presentation_restoring_everything(window, qtbot):
@@ -60,32 +52,47 @@ def test_full_screen_alone(window):
     assert not window.presentation.is_full_screen()
 
 
+def _smoothing_looks(smoothing) -> dict:
+    """Sizes of what the smoothing panel draws (it follows the theme): pens, markers, fonts, titles."""
+    track, error, slide = smoothing.track_plot, smoothing.error_plot, smoothing.slide_view
+    axis = track.getPlotItem().getAxis("bottom")
+    return {"truth pen": pg.mkPen(track.truth.opts["pen"]).widthF(),
+            "estimate pen": pg.mkPen(track.chosen.opts["pen"]).widthF(),
+            "time line": track.time_line.pen.widthF(), "markers": track.measured.opts["symbolSize"],
+            "best width": error.best[True].opts["size"], "ticks": axis.style["tickFont"].pointSizeF(),
+            "axis label": axis.labelStyle["font-size"],
+            "title": slide.signal_plot.getPlotItem().titleLabel.opts["size"],
+            "raw line label": error.raw_line.label.textItem.font().pointSizeF(),
+            "controls": smoothing.controls.font().pointSizeF(), "sum": slide.sum_label.font().pointSizeF()}
+
+
+def _points(value) -> float:
+    return float(str(value).removesuffix("pt"))
+
+
 def test_font_scale_round_trips_on_fonts_sheets_lines_and_axes(window, qtbot):
     app = QApplication.instance()
     base = base_font_points()
     editor = panel(window, "editor")
     smoothing = panel(window, "smoothing")
     window.show_panel("smoothing")
-    curve = _first_curve_with_pen(smoothing)
-    axis = smoothing.findChildren(pg.PlotWidget)[0].getPlotItem().getAxis("bottom")
+    qtbot.waitUntil(lambda: smoothing.frames_displayed() >= 1)
     sheet_widgets = [w for w in window.findChildren(type(window.source_bar.banner)) if "font-size" in w.styleSheet()]
-    before = (editor.font().pointSizeF(), pg.mkPen(curve.opts["pen"]).widthF(), axis.style["tickFont"],
-              axis.labelStyle.get("font-size"), [w.styleSheet() for w in sheet_widgets])
+    before = (editor.font().pointSizeF(), _smoothing_looks(smoothing), [w.styleSheet() for w in sheet_widgets])
     assert sheet_widgets, "some panel label uses a style-sheet font size"
     with qtbot.waitSignal(window.presentation.ui_scale_changed, timeout=2000) as signal:
         window.presentation.set_ui_scale(2.0)
     assert signal.args == [2.0]
     assert app.font().pointSizeF() == pytest.approx(2 * base, abs=0.05)
     assert editor.font().pointSizeF() == pytest.approx(2 * before[0], abs=0.05)
-    assert pg.mkPen(curve.opts["pen"]).widthF() == pytest.approx(2 * before[1])
-    assert axis.style["tickFont"].pointSizeF() == pytest.approx(2 * (before[2].pointSizeF() if before[2] else base),
-                                                               abs=0.05)
+    doubled = {name: 2 * _points(value) for name, value in before[1].items()}
+    assert {name: _points(value) for name, value in _smoothing_looks(smoothing).items()} == pytest.approx(doubled)
     assert "font-size: 28pt" in sheet_widgets[0].styleSheet() or "font-size: 26pt" in sheet_widgets[0].styleSheet()
     window.presentation.set_ui_scale(2.0)  # idempotent: nothing grows twice
-    assert pg.mkPen(curve.opts["pen"]).widthF() == pytest.approx(2 * before[1])
+    qtbot.wait(20)
+    assert {name: _points(value) for name, value in _smoothing_looks(smoothing).items()} == pytest.approx(doubled)
     window.presentation.set_ui_scale(1.0)
-    after = (editor.font().pointSizeF(), pg.mkPen(curve.opts["pen"]).widthF(), axis.style["tickFont"],
-             axis.labelStyle.get("font-size"), [w.styleSheet() for w in sheet_widgets])
+    after = (editor.font().pointSizeF(), _smoothing_looks(smoothing), [w.styleSheet() for w in sheet_widgets])
     assert after == before
     assert app.font().pointSizeF() == pytest.approx(base)
 
@@ -105,15 +112,20 @@ def test_scale_menu_steps_and_bad_values(window):
     assert p.ui_scale() == 1.0
 
 
-def test_a_pen_the_panel_changes_later_becomes_the_new_base(window):
+def test_a_pen_the_panel_changes_later_becomes_the_new_base(window, qtbot):
+    """A pen the panel sets while scaled (a new result) is drawn at the scaled width, and at its own
+    width again at scale 1 (the old walker's rebasing, now the theme at draw time)."""
     window.show_panel("smoothing")
-    curve = _first_curve_with_pen(panel(window, "smoothing"))
+    smoothing = panel(window, "smoothing")
     window.presentation.set_ui_scale(2.0)
-    curve.setPen(pg.mkPen("#123456", width=3))
-    apply_ui_scale(window.current_panel(), 2.0)
-    assert pg.mkPen(curve.opts["pen"]).widthF() == 6
-    apply_ui_scale(window.current_panel(), 1.0)
-    assert pg.mkPen(curve.opts["pen"]).widthF() == 3
+    before = smoothing.frames_displayed()
+    smoothing.controls.form.change(causal=False)
+    qtbot.waitUntil(lambda: smoothing.frames_displayed() > before)
+    assert smoothing.track_plot.chosen.opts["pen"].color().name() == "#1f77b4"  # the centred estimate
+    assert pg.mkPen(smoothing.track_plot.chosen.opts["pen"]).widthF() == 7  # 3.5 x 2
+    assert pg.mkPen(smoothing.track_plot.other.opts["pen"]).widthF() == 5  # 2.5 x 2
+    window.presentation.set_ui_scale(1.0)
+    assert pg.mkPen(smoothing.track_plot.chosen.opts["pen"]).widthF() == 3.5
 
 
 def test_panels_may_follow_the_scale_themselves(window):
@@ -225,17 +237,17 @@ def test_feature_maps_panel_gives_the_products_room_when_controls_hide_even_at_s
 
 
 def test_a_title_a_plot_sets_again_is_scaled_before_it_is_painted(window, qtbot):
-    """Panels re-set titles and labels at their base size (a translation sweep does it every step):
-    the scene's change has them scaled at once, not up to a second later by the periodic pass."""
+    """Panels re-set titles while the kernel slides along (every step of play): the title is at the
+    scaled size as soon as it is set, not after a later pass."""
     window.show_panel("smoothing")
+    smoothing = panel(window, "smoothing")
+    qtbot.waitUntil(lambda: smoothing.frames_displayed() >= 1)
     window.presentation.set_ui_scale(1.5)
-    qtbot.wait(50)
-    plot = panel(window, "smoothing").findChildren(pg.PlotWidget)[0].getPlotItem()
-    plot.setTitle("a title set again by the panel", size="12pt", color="#111111")
-    label = pg.TextItem("a new label")
-    label.setFont(QFont("Sans", 10))
-    plot.addItem(label)
-    for _ in range(3):
-        QApplication.processEvents()
-    assert plot.titleLabel.opts["size"] == "18pt"
-    assert label.textItem.font().pointSizeF() == pytest.approx(15.0)
+    smoothing.set_time(150)  # sets the flip-and-slide title again
+    title = smoothing.slide_view.signal_plot.getPlotItem().titleLabel
+    assert "t = 150" in title.text and title.opts["size"] == "18pt"
+    window.presentation.set_ui_scale(1.5)
+    smoothing.step_time(1)
+    assert "t = 151" in title.text and title.opts["size"] == "18pt"  # idempotent
+    window.presentation.set_ui_scale(1.0)
+    assert title.opts["size"] == "12pt"

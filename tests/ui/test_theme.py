@@ -56,3 +56,17 @@ def test_a_deleted_follower_is_forgotten(qtbot):
     qtbot.wait(10)
     t.set_scale(1.25)  # no error from the deleted label
     assert t.points("body") == pytest.approx(15.0)
+
+
+def test_a_title_row_keeps_pyqtgraph_s_height_at_scale_1_and_fits_a_scaled_title(qtbot):
+    t = Theme()
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    t.style_plot(plot)
+    t.set_title(plot, "two lines<br>of title", role="body")
+    item = plot.getPlotItem()
+    assert item.titleLabel.maximumHeight() == 30  # as pyqtgraph's setTitle leaves it: nothing moves at scale 1
+    t.set_scale(2.0)
+    assert item.titleLabel.maximumHeight() == round(item.titleLabel.itemRect().height()) > 60
+    t.set_scale(1.0)
+    assert item.titleLabel.maximumHeight() == 30

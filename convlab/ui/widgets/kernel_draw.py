@@ -1,45 +1,44 @@
-"""KernelDraw: a 1-D kernel w(lag) as bars that can be redrawn by dragging with the mouse."""
+"""KernelDraw: a 1-D kernel w(lag) as bars that can be redrawn by dragging with the mouse; the plot styling
+the smoothing panel shares with it (`style_plot`, `add_legend`), following the theme."""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 
-TITLE_POINTS = 12
-LABEL_POINTS = 12
-TICK_POINTS = 11
+from convlab.lab.smoothing import stretch
+from convlab.ui.theme import TEXT_COLOUR, theme
+
+__all__ = ["KernelDraw", "add_legend", "stretch", "style_plot"]
 
 
-def style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> None:
-    """Dark-on-white axes, a title and axis labels big enough for a lecture hall."""
-    plot.setTitle(title, size=f"{TITLE_POINTS}pt", color="#111111")
-    tick_font = QFont()
-    tick_font.setPointSize(TICK_POINTS)
+def style_plot(plot: pg.PlotWidget, title: str, x_label: str, y_label: str) -> None:
+    """Dark-on-white axes, a title and axis labels big enough for a lecture hall, following the theme
+    (title and axis labels in the body role, ticks in the small role)."""
+    item = plot.getPlotItem()
     for side, text in (("bottom", x_label), ("left", y_label)):
-        axis = plot.getAxis(side)
-        axis.setPen(pg.mkPen("#222222", width=1))
-        axis.setTextPen("#111111")
-        axis.setTickFont(tick_font)
-        axis.setLabel(text, **{"font-size": f"{LABEL_POINTS}pt", "color": "#111111"})
+        axis = item.getAxis(side)
+        axis.setPen(pg.mkPen("#222222"))
+        axis.setTextPen(TEXT_COLOUR)
+        axis.setLabel(text, color=TEXT_COLOUR)
         axis.enableAutoSIPrefix(False)
-    plot.showGrid(x=True, y=True, alpha=0.25)
+    item.showGrid(x=True, y=True, alpha=0.25)
+    theme().style_plot(plot, tick_role="small", label_role="body")
+    theme().set_title(plot, title, role="body")
 
 
 def add_legend(plot: pg.PlotItem, offset=(10, 10), columns: int = 1) -> pg.LegendItem:
-    """A readable legend with a translucent white background."""
-    return plot.addLegend(offset=offset, labelTextSize="11pt", labelTextColor="#111111", colCount=columns,
-                          brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#999999"))
+    """A readable legend with a translucent white background; its labels follow the theme (small role)."""
+    legend = plot.addLegend(offset=offset, labelTextSize=theme().size("small"), labelTextColor=TEXT_COLOUR,
+                            colCount=columns, brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#999999"))
 
+    def follow():
+        legend.opts["labelTextSize"] = theme().size("small")
+        for _, label in legend.items:
+            label.setText(label.text, size=legend.opts["labelTextSize"])
 
-def stretch(weights: np.ndarray, width: int) -> np.ndarray:
-    """Resample drawn weights (k,) to `width` taps by linear interpolation along the kernel."""
-    weights = np.asarray(weights, dtype=np.float64)
-    if weights.size == width:
-        return weights.copy()
-    if weights.size == 1 or width == 1:
-        return np.full(width, float(weights.mean()))
-    return np.interp(np.linspace(0, 1, width), np.linspace(0, 1, weights.size), weights)
+    theme().follow(legend, follow)
+    return legend
 
 
 class KernelDraw(pg.PlotWidget):
@@ -56,19 +55,25 @@ class KernelDraw(pg.PlotWidget):
         super().__init__(parent, background="w")
         self.setMinimumSize(240, 200)
         item = self.getPlotItem()
-        style_plot(item, "kernel w: drag to draw", "lag t − a (samples back)", "weight w(lag)")
+        style_plot(self, "kernel w: drag to draw", "lag t − a (samples back)", "weight w(lag)")
         item.setMenuEnabled(False)
         item.hideButtons()
         item.vb.setMouseEnabled(x=False, y=False)
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.8, brush="#3a6fb0", pen=pg.mkPen("#1b3a66"))
         item.addItem(self.bars)
-        self.zero_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen("#c0392b", width=2, style=Qt.DashLine))
-        item.addItem(self.zero_line, ignoreBounds=True)
-        item.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#444444", width=1)), ignoreBounds=True)
+        self.zero_line = pg.InfiniteLine(pos=0, angle=90)  # lag 0: the time t itself
+        self.axis_line = pg.InfiniteLine(pos=0, angle=0)  # weight 0
+        for line in (self.zero_line, self.axis_line):
+            item.addItem(line, ignoreBounds=True)
         self.weights = np.zeros(1)
         self.lags = np.zeros(1, dtype=np.int64)
         self._dragging = False
         self._last_tap: tuple[int, float] | None = None
+        theme().follow(self, self._restyle)
+
+    def _restyle(self) -> None:
+        self.zero_line.setPen(theme().pen("#c0392b", 2, Qt.PenStyle.DashLine))
+        self.axis_line.setPen(theme().pen("#444444", 1))
 
     def set_kernel(self, weights, lags) -> None:
         """Show weights (k,) at consecutive integer lags (k,); ignored while the user drags."""

@@ -1,109 +1,40 @@
 """Signal-smoothing panel: the lecture's spaceship, s(t) = sum_a x(a) w(t - a), as a 1-D convolution."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from convlab.engine.spaceship import spaceship_track
-from convlab.engine.smoothing import (commute, error_vs_width, estimate_times, flip_and_slide, kernel_from_weights,
-                                      lag_of, mse, smooth, smoothing_kernel)
-from convlab.io.signal_files import read_signal
+from convlab.engine.smoothing import flip_and_slide
+from convlab.lab.settings import settled
+from convlab.lab.smoothing import SmoothingParams, SmoothingResult, compute_smoothing, make_job
 from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.base import Panel
-from convlab.ui.panels.smoothing.controls import MAX_WIDTH, SmoothingControls
+from convlab.ui.panels.smoothing.controls import SmoothingControls
+from convlab.ui.panels.smoothing.files import ask_signal_path, read_signal_file
 from convlab.ui.panels.smoothing.lesson import apply_smoothing_lesson_state, smoothing_lesson_state
-from convlab.ui.panels.smoothing.plots import (CommutePlot, ErrorPlot, SlideView, TrackPlot, summary_label,
-                                               summary_text)
-from convlab.ui.widgets.kernel_draw import KernelDraw, stretch
+from convlab.ui.panels.smoothing.plots import CommutePlot, ErrorPlot, SlideView, TrackPlot, summary_label, summary_text
+from convlab.ui.theme import theme
 from convlab.ui.widgets.form import control_column, side_by_side
+from convlab.ui.widgets.kernel_draw import KernelDraw
 
-SWEEP_WIDTHS = np.unique(np.concatenate([np.arange(1, 21), np.arange(21, MAX_WIDTH + 1, 4)]))
 TICKS_PER_SECOND = 30
 
 
-@dataclass(frozen=True, eq=False)
-class SmoothingJob:
-    """Parameters, the measurements x (n,), the true path (n,) or None, and hand-drawn weights or None."""
+def follow_controls_width(scroll: QScrollArea) -> None:
+    """Keep the control column as wide as its controls at the theme's scale (never narrower than at first);
+    fitted again once the new fonts have reached the layouts."""
+    narrowest = scroll.minimumWidth()
 
-    params: object
-    x: np.ndarray
-    truth: np.ndarray | None = None
-    drawn: np.ndarray | None = None
+    def fit():
+        wanted = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6
+        scroll.setMinimumWidth(max(narrowest, wanted))
 
+    def follow():
+        fit()
+        QTimer.singleShot(0, scroll, fit)
 
-@dataclass(frozen=True)
-class WidthSweep:
-    """MSE for each width, for the causal (True) and centred (False) placement."""
-
-    widths: np.ndarray
-    errors: dict
-
-
-@dataclass(frozen=True, eq=False)
-class SmoothingResult:
-    """Everything the panel draws for one job."""
-
-    job: SmoothingJob
-    causal: bool
-    kernel: object
-    other_kernel: object
-    times: np.ndarray
-    estimate: np.ndarray
-    other_times: np.ndarray
-    other_estimate: np.ndarray
-    sweep: WidthSweep | None
-    sweep_note: str
-    raw_mse: float | None
-    errors: dict
-    lags: dict
-    commutation: object
-
-
-def kernels_for(job: SmoothingJob):
-    """The chosen kernel and the same kernel in the other placement."""
-    p = job.params
-    placements = (p.causal, not p.causal)
-    if p.kind == "drawn":
-        return tuple(kernel_from_weights(job.drawn, causal, p.normalise) for causal in placements)
-    return tuple(smoothing_kernel(p.kind, p.width, p.decay, causal, p.normalise) for causal in placements)
-
-
-def _error(x, truth, kernel, mode):
-    times = estimate_times(x.size, kernel.lags, mode)
-    keep = (times >= 0) & (times < x.size)
-    return mse(smooth(x, *kernel, mode)[keep], truth[times[keep]]) if keep.any() else float("nan")
-
-
-def _sweep(job, x, truth):
-    p = job.params
-    if truth is None:
-        return None, "A loaded signal has no true path:\nthe error cannot be measured."
-    widths = SWEEP_WIDTHS[SWEEP_WIDTHS <= x.size]
-    if p.kind == "drawn":  # the drawn shape, stretched to each width
-        return WidthSweep(widths, {c: np.array([_error(x, truth, kernel_from_weights(stretch(job.drawn, w), c,
-                                                                                      p.normalise), p.mode)
-                                                for w in widths]) for c in (True, False)}), ""
-    decay = None if p.decay_follows_width else p.decay
-    errors = {c: error_vs_width(x, truth, widths, p.kind, decay, c, p.normalise, p.mode) for c in (True, False)}
-    return WidthSweep(widths, errors), ""
-
-
-def compute_smoothing(job: SmoothingJob) -> SmoothingResult:
-    """Both estimates, errors, width sweep and commutativity of a job (worker thread)."""
-    p, x, truth, c = job.params, job.x, job.truth, job.params.causal
-    chosen, other = kernels_for(job)
-    kernels = {c: chosen, not c: other}
-    times = {k: estimate_times(x.size, kernel.lags, p.mode) for k, kernel in kernels.items()}
-    estimates = {k: smooth(x, *kernel, p.mode) for k, kernel in kernels.items()}
-    errors = {} if truth is None else {k: _error(x, truth, kernel, p.mode) for k, kernel in kernels.items()}
-    lags = {k: lag_of(*kernel) if kernel.weights.sum() != 0 else None for k, kernel in kernels.items()}
-    return SmoothingResult(job, c, chosen, other, times[c], estimates[c], times[not c], estimates[not c],
-                           *_sweep(job, x, truth), None if truth is None else mse(x, truth), errors, lags,
-                           commute(x, chosen.weights))
+    theme().follow(scroll, follow)
 
 
 class SmoothingPanel(Panel):
@@ -137,15 +68,15 @@ class SmoothingPanel(Panel):
 
     def _layout(self) -> None:
         scroll = control_column(self.controls)
-        top = QSplitter(Qt.Horizontal)
+        top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.track_plot)
         top.addWidget(self.error_plot)
         top.setSizes([780, 420])
-        bottom = QSplitter(Qt.Horizontal)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
         for widget in (self.kernel_draw, self.slide_view, self.commute_plot):
             bottom.addWidget(widget)
         bottom.setSizes([300, 520, 340])
-        plots = QSplitter(Qt.Vertical)
+        plots = QSplitter(Qt.Orientation.Vertical)
         plots.addWidget(top)
         plots.addWidget(bottom)
         plots.setSizes([380, 420])
@@ -155,10 +86,11 @@ class SmoothingPanel(Panel):
         column.addWidget(self.summary)
         column.addWidget(plots, 1)
         side_by_side(self, (scroll, right), (330, 1170))
+        follow_controls_width(scroll)
 
     def _connect(self) -> None:
         c = self.controls
-        c.params_changed.connect(self._schedule)
+        c.form.changed.connect(self._schedule)
         c.load_requested.connect(self.ask_load)
         c.time_slider.valueChanged.connect(self.set_time)
         c.back_button.clicked.connect(lambda: self.step_time(-1))
@@ -168,6 +100,30 @@ class SmoothingPanel(Panel):
         self.kernel_draw.weights_drawn.connect(self._on_weights_drawn)
         self.worker.result_ready.connect(self._show_result)
 
+    # settings
+    def current_settings(self) -> tuple:
+        """The signal, kernel and boundary settings."""
+        return (self.controls.settings(),)
+
+    def apply_settings(self, settings) -> None:
+        """Use SmoothingParams as if set in the controls (ValueError for a file source with no file loaded)."""
+        if not isinstance(settings, SmoothingParams):
+            super().apply_settings(settings)
+        if settings.source == "file" and self.loaded is None:
+            raise ValueError(f"{self.title}: the source can only be 'file' once a signal file is loaded")
+        self.show_settings(settings)
+
+    def show_settings(self, settings: SmoothingParams) -> None:
+        """Show `settings` in the controls (without echo) and recompute with them: a change joins the
+        coalesced recomputation, the same settings recompute at once (a lesson's signal, drawn weights or
+        time t may be new)."""
+        changed = settled(settings) != self.controls.settings()
+        self.controls.form.set_settings(settings)
+        if changed:
+            self._schedule()
+        else:
+            self.recompute()
+
     # recomputation
     def _schedule(self, *_args) -> None:
         if not self._dirty:
@@ -175,23 +131,21 @@ class SmoothingPanel(Panel):
             QTimer.singleShot(0, self.recompute)
 
     def recompute(self) -> None:
-        """Submit the current parameters (coalesced bursts end here)."""
+        """Submit the current settings (coalesced bursts end here)."""
         self._dirty = False
-        p = self.controls.params()
+        p = self.controls.settings()
+        drawn = self.drawn
+        if p.kind == "drawn" and drawn is None and self.last_result is not None:
+            drawn = self.kernel_draw.weights.copy()  # the kernel on screen becomes the drawn one
+        job = make_job(p, self.loaded, drawn)
         if p.kind == "drawn":
-            if self.drawn is None:
-                self.drawn = self.kernel_draw.weights.copy() if self.last_result else np.ones(p.width)
-            self.drawn = stretch(self.drawn, p.width)
-        if p.source == "file" and self.loaded is not None:
-            x, truth = self.loaded, None
-        else:
-            _, truth, x = spaceship_track(p.length, p.step, p.noise, p.seed)
-        self.worker.submit(SmoothingJob(p, x, truth, None if self.drawn is None else self.drawn.copy()))
+            self.drawn = job.drawn.copy()
+        self.worker.submit(job)
 
     def _on_weights_drawn(self, weights) -> None:
         self.drawn = np.asarray(weights, dtype=np.float64)
-        if self.controls.params().kind != "drawn":
-            self.controls.change(kind="drawn", width=int(self.drawn.size))
+        if self.controls.settings().kind != "drawn":
+            self.controls.form.change(kind="drawn", width=int(self.drawn.size))
         self._schedule()
 
     def _show_result(self, result) -> None:
@@ -261,16 +215,14 @@ class SmoothingPanel(Panel):
     # files
     def ask_load(self) -> None:
         """Ask for a CSV or text file holding a 1-D signal."""
-        path, _ = QFileDialog.getOpenFileName(self, "Load a 1-D signal", "",
-                                              "Signals (*.csv *.txt *.tsv *.dat);;All files (*)")
+        path = ask_signal_path(self)
         if path:
             self.load_signal(path)
 
     def load_signal(self, path, column=None) -> bool:
         """Load a signal (column from the argument, else from the column field); errors keep the last state."""
-        column = self.controls.column() if column is None else column
         try:
-            values = read_signal(path, None if column == "" else column)
+            values, description = read_signal_file(path, self.controls.column() if column is None else column)
         except ValueError as exc:
             self.controls.show_error(str(exc))
             self.message.emit(str(exc))
@@ -278,12 +230,12 @@ class SmoothingPanel(Panel):
         self.loaded = values
         self.t = None
         self.controls.show_error("")
-        self.controls.set_file_available(True, f"{Path(path).name}: {values.size} values")
+        self.controls.set_file_available(True, description)
         self.message.emit(f"Loaded {values.size} values from {path}")
-        if self.controls.params().source == "file":
+        if self.controls.settings().source == "file":
             self._schedule()
         else:
-            self.controls.change(source="file")
+            self.controls.form.change(source="file")
         return True
 
     # lesson files

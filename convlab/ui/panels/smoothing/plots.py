@@ -1,21 +1,24 @@
-"""The plots of the signal-smoothing panel: track, error vs width, flip and slide, commutativity."""
+"""The plots of the signal-smoothing panel: track, error vs width, flip and slide, commutativity.
+
+Every pen, marker and font comes from the theme at draw time; each view re-styles itself when the
+theme's scale changes (``_restyle``), keeping its data and its zoom."""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 import convlab.ui.widgets  # noqa: F401  (pyqtgraph configuration)
+from convlab.ui.theme import ERROR_COLOUR, TEXT_COLOUR, theme
 from convlab.ui.widgets.kernel_draw import add_legend, style_plot
 from convlab.ui.widgets.product_view import format_value
 
-TRUTH_PEN = pg.mkPen("#111111", width=3)
 PLACEMENT_COLOURS = {True: "#d62728", False: "#1f77b4"}  # causal red, centred blue, in every plot
 WEIGHT_COLOUR, PRODUCT_COLOUR = "#1f77b4", "#ff7f0e"
 MEASURED_BRUSH = pg.mkBrush(120, 120, 120, 150)
-TIME_PEN = pg.mkPen("#2ca02c", width=2.5)
+TIME_COLOUR = "#2ca02c"
 MAX_TERMS_WRITTEN = 4
 LENGTH_RULE = {"same": "n", "full": "n + k − 1", "valid": "n − k + 1"}
 
@@ -27,8 +30,20 @@ def placement_name(causal: bool) -> str:
 
 def estimate_pen(causal: bool, chosen: bool):
     """Solid and thick for the chosen placement, dashed for the other one."""
-    return pg.mkPen(PLACEMENT_COLOURS[causal], width=3.5 if chosen else 2.5,
-                    style=Qt.SolidLine if chosen else Qt.DashLine)
+    return theme().pen(PLACEMENT_COLOURS[causal], 3.5 if chosen else 2.5,
+                       Qt.PenStyle.SolidLine if chosen else Qt.PenStyle.DashLine)
+
+
+def time_pen():
+    """The green line at the time t (and at the chosen width)."""
+    return theme().pen(TIME_COLOUR, 2.5)
+
+
+def application_font(font: QFont) -> QFont:
+    """`font` at the size of the (scaled) application font, for text that follows no role."""
+    font = QFont(font)
+    font.setPointSizeF(QApplication.font().pointSizeF())
+    return font
 
 
 def coloured(text: str, colour: str) -> str:
@@ -38,7 +53,7 @@ def coloured(text: str, colour: str) -> str:
 
 def _plot_widget(title, x_label, y_label) -> pg.PlotWidget:
     widget = pg.PlotWidget(background="w")
-    style_plot(widget.getPlotItem(), title, x_label, y_label)
+    style_plot(widget, title, x_label, y_label)
     widget.setMinimumHeight(180)
     return widget
 
@@ -49,23 +64,32 @@ class TrackPlot(pg.PlotWidget):
     def __init__(self):
         super().__init__(background="w")
         item = self.getPlotItem()
-        style_plot(item, "Spaceship position: measurements x(t) and smoothed estimates s(t)",
+        style_plot(self, "Spaceship position: measurements x(t) and smoothed estimates s(t)",
                    "time t (sample number)", "position")
         self.legend = add_legend(item, offset=(10, 5), columns=4)
-        self.measured = item.plot([], [], pen=None, symbol="o", symbolSize=5, symbolPen=None,
-                                  symbolBrush=MEASURED_BRUSH, name="measurements x(t)")
-        self.truth = item.plot([], [], pen=TRUTH_PEN, name="true path")
+        self.measured = item.plot([], [], pen=None, symbol="o", symbolPen=None, symbolBrush=MEASURED_BRUSH,
+                                  name="measurements x(t)")
+        self.truth = item.plot([], [], name="true path")
         self.chosen = item.plot([], [], name="s(t)")
         self.other = item.plot([], [], name="s(t)")
-        self.time_line = pg.InfiniteLine(angle=90, pen=TIME_PEN)
+        self.time_line = pg.InfiniteLine(angle=90)
         item.addItem(self.time_line, ignoreBounds=True)
+        self._causal = True
+        theme().follow(self, self._restyle)
+
+    def _restyle(self) -> None:
+        self.measured.setSymbolSize(theme().marker(5))
+        self.truth.setPen(theme().pen(TEXT_COLOUR, 3))
+        self.chosen.setPen(estimate_pen(self._causal, True))
+        self.other.setPen(estimate_pen(not self._causal, False))
+        self.time_line.setPen(time_pen())
 
     def show_track(self, result) -> None:
         """Draw a SmoothingResult."""
         x, truth = result.job.x, result.job.truth
         what = "Spaceship position" if truth is not None else "Loaded signal"
-        self.getPlotItem().setTitle(f"{what}: measurements x(t) and smoothed estimates s(t)",
-                                    size="12pt", color="#111111")
+        theme().set_title(self, f"{what}: measurements x(t) and smoothed estimates s(t)", "body")
+        self._causal = result.causal
         self.getPlotItem().setLabel("left", "position" if truth is not None else "value")
         self.measured.setData(np.arange(x.size), x)
         self.truth.setData(*((np.arange(x.size), truth) if truth is not None else ([], [])))
@@ -93,24 +117,31 @@ class ErrorPlot(pg.PlotWidget):
     def __init__(self):
         super().__init__(background="w")
         item = self.getPlotItem()
-        style_plot(item, "Error of s(t) against the true path", "kernel width k (taps)", "mean squared error")
+        style_plot(self, "Error of s(t) against the true path", "kernel width k (taps)", "mean squared error")
         self.legend = add_legend(item, offset=(-10, -10))
-        self.curves = {c: item.plot([], [], pen=pg.mkPen(PLACEMENT_COLOURS[c], width=3),
-                                    name=f"{placement_name(c)} kernel") for c in (True, False)}
-        self.best = {c: pg.ScatterPlotItem(size=16, symbol="star", pen=pg.mkPen("k"),
-                                           brush=PLACEMENT_COLOURS[c]) for c in (True, False)}
+        self.curves = {c: item.plot([], [], name=f"{placement_name(c)} kernel") for c in (True, False)}
+        self.best = {c: pg.ScatterPlotItem(symbol="star", pen=pg.mkPen("k"), brush=PLACEMENT_COLOURS[c])
+                     for c in (True, False)}
         for scatter in self.best.values():
             item.addItem(scatter)
-        self.raw_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#777777", width=2, style=Qt.DotLine),
-                                        label="raw measurements", labelOpts={"position": 0.8, "color": "#555555"})
-        self.width_line = pg.InfiniteLine(angle=90, pen=TIME_PEN)
+        self.raw_line = pg.InfiniteLine(angle=0, label="raw measurements",
+                                        labelOpts={"position": 0.8, "color": "#555555"})
+        self.width_line = pg.InfiniteLine(angle=90)
         item.addItem(self.raw_line, ignoreBounds=True)
         item.addItem(self.width_line, ignoreBounds=True)
-        self.note = pg.TextItem("", color="#c0392b", anchor=(0.5, 0.5))
-        font = QFont()
-        font.setPointSize(12)
-        self.note.setFont(font)
+        self.note = pg.TextItem("", color=ERROR_COLOUR, anchor=(0.5, 0.5))
         item.addItem(self.note, ignoreBounds=True)
+        theme().follow(self, self._restyle)
+
+    def _restyle(self) -> None:
+        t = theme()
+        for causal, curve in self.curves.items():
+            curve.setPen(t.pen(PLACEMENT_COLOURS[causal], 3))
+            self.best[causal].setSize(t.marker(16))
+        self.raw_line.setPen(t.pen("#777777", 2, Qt.PenStyle.DotLine))
+        self.raw_line.label.setFont(application_font(self.raw_line.label.textItem.font()))
+        self.width_line.setPen(time_pen())
+        self.note.setFont(t.font("body"))
 
     def show_errors(self, result) -> None:
         """Draw the sweep of a SmoothingResult (or say why there is none)."""
@@ -154,11 +185,10 @@ class SlideView(QWidget):
         self.terms_plot.setXLink(self.signal_plot)
         for plot in (self.signal_plot, self.terms_plot):
             plot.setMinimumHeight(120)  # both fit above the written sum in a 900-pixel window
-        self.signal_curve = self.signal_plot.plot([], [], pen=pg.mkPen("#888888", width=2), symbol="o",
-                                                  symbolSize=6, symbolBrush="#666666", symbolPen=None)
-        self.window_points = self.signal_plot.plot([], [], pen=None, symbol="o", symbolSize=10,
-                                                   symbolBrush=PRODUCT_COLOUR, symbolPen=pg.mkPen("k"))
-        self.time_lines = [pg.InfiniteLine(angle=90, pen=TIME_PEN) for _ in range(2)]
+        self.signal_curve = self.signal_plot.plot([], [], symbol="o", symbolBrush="#666666", symbolPen=None)
+        self.window_points = self.signal_plot.plot([], [], pen=None, symbol="o", symbolBrush=PRODUCT_COLOUR,
+                                                   symbolPen=pg.mkPen("k"))
+        self.time_lines = [pg.InfiniteLine(angle=90) for _ in range(2)]
         self.weight_bars = pg.BarGraphItem(x=[0], height=[0], width=0.4, brush=WEIGHT_COLOUR)
         self.product_bars = pg.BarGraphItem(x=[0], height=[0], width=0.4, brush=PRODUCT_COLOUR)
         for bars in (self.weight_bars, self.product_bars):
@@ -168,14 +198,21 @@ class SlideView(QWidget):
         self.sum_label = QLabel()
         self.sum_label.setWordWrap(True)
         self.sum_label.setTextFormat(Qt.RichText)
-        font = QFont(self.sum_label.font())
-        font.setPointSize(12)
-        self.sum_label.setFont(font)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.signal_plot, 1)
         layout.addWidget(self.terms_plot, 1)
         layout.addWidget(self.sum_label)
+        theme().follow(self, self._restyle)
+        theme().follow(self.sum_label, lambda: self.sum_label.setFont(theme().font("body", base=self.sum_label.font())))
+
+    def _restyle(self) -> None:
+        t = theme()
+        self.signal_curve.setPen(t.pen("#888888", 2))
+        self.signal_curve.setSymbolSize(t.marker(6))
+        self.window_points.setSymbolSize(t.marker(10))
+        for line in self.time_lines:
+            line.setPen(time_pen())
 
     def show_terms(self, x, terms, t, estimate_at_t) -> None:
         """Draw SlideTerms at time t; `estimate_at_t` is smooth(...)[t] to compare with the sum."""
@@ -191,9 +228,7 @@ class SlideView(QWidget):
         self.product_bars.setOpts(x=terms.times + bar_width / 2, height=terms.products, width=bar_width)
         for line in self.time_lines:
             line.setValue(t)
-        self.signal_plot.getPlotItem().setTitle(
-            f"x(a) near t = {t} (orange: under the kernel)",
-            size="12pt", color="#111111")
+        theme().set_title(self.signal_plot, f"x(a) near t = {t} (orange: under the kernel)", "body")
         for plot in (self.signal_plot, self.terms_plot):
             plot.getPlotItem().vb.enableAutoRange(x=False)
         self.signal_plot.setXRange(low - 0.5, high + 0.5, padding=0)
@@ -218,30 +253,37 @@ class CommutePlot(pg.PlotWidget):
     def __init__(self):
         super().__init__(background="w")
         item = self.getPlotItem()
-        style_plot(item, "Commutativity", "time t (full output)", "value")
-        self.x_conv_w = item.plot([], [], pen=pg.mkPen(PRODUCT_COLOUR, width=7))
-        self.w_conv_x = item.plot([], [], pen=pg.mkPen("#111111", width=2, style=Qt.DashLine))
+        style_plot(self, "Commutativity", "time t (full output)", "value")
+        self.x_conv_w = item.plot([], [])
+        self.w_conv_x = item.plot([], [])
+        theme().follow(self, self._restyle)
+
+    def _restyle(self) -> None:
+        self.x_conv_w.setPen(theme().pen(PRODUCT_COLOUR, 7))
+        self.w_conv_x.setPen(theme().pen(TEXT_COLOUR, 2, Qt.PenStyle.DashLine))
 
     def show_commutation(self, commutation, first_time) -> None:
         """Draw a Commutation whose first value is at time `first_time`."""
         t = first_time + np.arange(commutation.x_conv_w.size)
         self.x_conv_w.setData(t, commutation.x_conv_w)
         self.w_conv_x.setData(t, commutation.w_conv_x)
-        self.getPlotItem().setTitle(
-            f"{coloured('x ∗ w', PRODUCT_COLOUR)} and <b>- - w ∗ x</b><br>"
-            f"max |x ∗ w − w ∗ x| = {commutation.max_difference:.2g}", size="12pt", color="#111111")
+        theme().set_title(self, f"{coloured('x ∗ w', PRODUCT_COLOUR)} and <b>- - w ∗ x</b><br>"
+                                f"max |x ∗ w − w ∗ x| = {commutation.max_difference:.2g}", "body")
 
 
 def summary_label() -> QLabel:
-    """A 12 pt rich-text label, three lines high, for `summary_text`."""
+    """A rich-text label in the body role, at least three lines high, for `summary_text`."""
     label = QLabel()
-    font = QFont(label.font())
-    font.setPointSize(12)
-    label.setFont(font)
     label.setWordWrap(True)
     label.setTextFormat(Qt.RichText)
-    label.setMinimumHeight(3 * QFontMetrics(font).lineSpacing() + 4)
     label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+
+    def follow():
+        font = theme().font("body", base=label.font())
+        label.setFont(font)
+        label.setMinimumHeight(3 * QFontMetrics(font).lineSpacing() + 4)
+
+    theme().follow(label, follow)
     return label
 
 
@@ -258,7 +300,7 @@ def summary_text(r) -> str:
     if not np.isclose(total, 1.0):
         effect = (f"s(t) is {total:.3g} × the weighted average" if abs(total) > 1e-12
                   else "s(t) is a difference, not an average")
-        parts.append(f"<span style='color:#c0392b'>weights sum to {total:.3g}, not 1: {effect}</span>")
+        parts.append(f"<span style='color:{ERROR_COLOUR}'>weights sum to {total:.3g}, not 1: {effect}</span>")
     if r.raw_mse is None:
         parts.append("no true path for a loaded signal: the error cannot be measured")
     else:
