@@ -169,8 +169,9 @@ class Theme(QObject):
             item.setTitle(None)
             return
         item.setTitle(text, size=self.size(role), color=colour)
-        # pyqtgraph fixes the title row at 30 pixels: a scaled title gets its own height
-        height = max(30, round(item.titleLabel.itemRect().height()))
+        # pyqtgraph fixes the title row at 30 pixels (kept at scale 1, where a two-line title has always
+        # overflowed it); a scaled title gets its own height
+        height = 30 if self._font_scale == 1.0 else max(30, round(item.titleLabel.itemRect().height()))
         item.titleLabel.setMaximumHeight(height)
         item.layout.setRowFixedHeight(0, height)
 
