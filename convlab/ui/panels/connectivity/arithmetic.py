@@ -5,12 +5,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
 
-from convlab.ui.panels.connectivity.palette import CURRENT, DONE_FILL, INPUT_FILL, PADDING_FILL
+from convlab.ui.panels.connectivity.palette import CURRENT, DONE_FILL, GRID, INPUT_FILL, PADDING_EDGE, PADDING_FILL
 from convlab.ui.theme import theme
 
 CELL = 40.0
 TITLE_PIXELS = 70  # room above the grids for their two-line titles, in screen pixels at scale 1
-GRID, PADDING_EDGE = "#333333", "#9a9a9a"
 
 
 class ArithmeticScene(QGraphicsView):

@@ -23,6 +23,7 @@ SPAN = "#999999"  # a row of the stack drawn as a bar
 RIGHT_COLOUR = "#1a7f37"  # a right guess of the output size
 # The convolution-arithmetic grid: input, zero padding, outputs done, the window and the current output.
 INPUT_FILL, PADDING_FILL, DONE_FILL, CURRENT = "#cfe2f3", "#f2f2f2", "#a8d5ba", "#f08c00"
+GRID, PADDING_EDGE = "#333333", "#9a9a9a"  # cell outlines of the input (and outputs) and of the padding
 # The colour ramp stops before viridis' pale yellow end, which vanishes on a white background.
 _RAMP_END = 0.85
 
