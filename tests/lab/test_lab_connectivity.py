@@ -1,4 +1,7 @@
-"""The connectivity lab without Qt: settings -> what the panel shows, checked against the engine."""
+"""The connectivity lab without Qt: settings -> what the panel shows, checked against the engine.
+
+(Named test_lab_connectivity: the test folders are not packages, and tests/engine/test_connectivity.py
+tests the engine itself.)
 from __future__ import annotations
 
 import numpy as np
