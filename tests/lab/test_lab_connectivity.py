@@ -2,6 +2,7 @@
 
 (Named test_lab_connectivity: the test folders are not packages, and tests/engine/test_connectivity.py
 tests the engine itself.)
+"""
 from __future__ import annotations
 
 import numpy as np
