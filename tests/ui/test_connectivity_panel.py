@@ -3,16 +3,20 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QGraphicsSimpleTextItem, QLabel
 
 from convlab.engine.connectivity import connection_ids, distinct_parameters, image_conv_cost, layer_taps
 from convlab.engine.conv import correlate2d, output_size
 from convlab.engine.receptive_stack import receptive_field_growth, receptive_field_size
+from convlab.lab.connectivity import LayerSettings
+from convlab.lab.conv_arithmetic import ArithmeticSettings
+from convlab.lab.layer_stack import StackSettings
 from convlab.sources.base import Frame
-from convlab.ui.panels.connectivity.panel import ConnectivityPanel
-from convlab.ui.panels.connectivity.controls import LayerParams
-from convlab.ui.panels.connectivity.palette import parameter_rgb
 from convlab.ui.bank_signals import KernelBank
+from convlab.ui.panels.connectivity.palette import parameter_rgb
+from convlab.ui.panels.connectivity.panel import ConnectivityPanel
+from convlab.ui.theme import ERROR_COLOUR, WARNING_COLOUR, theme
+from convlab.ui.ui_scale import apply_ui_scale
 
 
 def _bank(shape=(3, 3), count=4):
@@ -41,7 +45,7 @@ def _set(widget, value):
 
 
 def _layer_widgets(panel):
-    return panel.controls._w["layer"]
+    return panel.controls.forms["layer"].widgets
 
 
 def _clipped(params):
@@ -72,7 +76,7 @@ def test_widgets_drive_the_edge_counts_and_the_counters(panel, inputs, kernel, s
                         ("padding", padding)):
         _set(w[name], value)
     p = panel.controls.value("layer")
-    assert p == LayerParams(inputs, kernel, stride, dilation, padding, p.period)
+    assert p == LayerSettings(inputs, kernel, stride, dilation, padding, p.period) == panel.settings["layer"]
     n = output_size(inputs, kernel, padding, stride, dilation)
     assert panel.controls.outputs_spin.value() == n == p.outputs
     d = panel.diagrams.diagrams
@@ -93,8 +97,8 @@ def test_outputs_spin_picks_the_fewest_inputs_and_state_shows_without_echo(panel
     panel.controls.outputs_spin.setValue(6)  # valid, k = 3: six outputs need eight inputs
     assert panel.controls.value("layer").inputs == 8 and w["inputs"].value() == 8
     assert len(panel.diagrams.diagrams["dense"].outputs) == 6
-    with qtbot.assertNotEmitted(panel.controls.layer_changed):
-        panel.controls.set_value("layer", LayerParams(inputs=20, kernel=5, stride=2, padding="valid"))
+    with qtbot.assertNotEmitted(panel.controls.changed):
+        panel.controls.show("layer", LayerSettings(inputs=20, kernel=5, stride=2, padding="valid"))
     assert (w["inputs"].value(), w["kernel"].value(), w["stride"].value()) == (20, 5, 2)
     assert w["padding"].currentData() == "valid"
     assert panel.controls.outputs_spin.value() == output_size(20, 5, "valid", 2)
@@ -182,7 +186,7 @@ def test_matrices_count_distinct_parameters_and_share_the_diagram_colours(panel)
 ])
 def test_stack_shows_the_engine_receptive_field(panel, depth, kernel, stride, dilation, pool):
     panel.show_tab("stack")
-    w = panel.controls._w["stack"]
+    w = panel.controls.forms["stack"].widgets
     for name, value in (("depth", depth), ("kernel", kernel), ("stride", stride), ("dilation", dilation),
                         ("pool", pool)):
         _set(w[name], value)
@@ -199,7 +203,7 @@ def test_stack_shows_the_engine_receptive_field(panel, depth, kernel, stride, di
 
 def test_stride_dilation_and_pooling_each_grow_the_receptive_field(panel):
     panel.show_tab("stack")
-    w = panel.controls._w["stack"]
+    w = panel.controls.forms["stack"].widgets
     base = int(panel.stack_view.unit_text)
     assert base == 7  # three 3-tap layers
     _set(w["dilation"], 2)
@@ -220,7 +224,7 @@ def test_stride_dilation_and_pooling_each_grow_the_receptive_field(panel):
 ])
 def test_arithmetic_output_size_matches_formula_and_correlate2d(panel, size, kernel, padding, stride, dilation):
     panel.show_tab("arithmetic")
-    w = panel.controls._w["arithmetic"]
+    w = panel.controls.forms["arithmetic"].widgets
     for name, value in (("size", size), ("kernel", kernel), ("padding", padding), ("stride", stride),
                         ("dilation", dilation)):
         _set(w[name], value)
@@ -248,7 +252,7 @@ def test_arithmetic_output_size_matches_formula_and_correlate2d(panel, size, ker
 
 def test_guess_reveal_flow_and_stride_warning(panel):
     view = panel.arithmetic
-    w = panel.controls._w["arithmetic"]
+    w = panel.controls.forms["arithmetic"].widgets
     _set(w["size"], 6)
     _set(w["stride"], 2)  # valid, k = 3: (6 - 3) / 2 does not divide
     assert "does not divide evenly" in view.warning_label.text() and "last 1" in view.warning_label.text()
@@ -310,3 +314,90 @@ def test_rendered_panel_has_text_and_edges(panel):
         pixels = np.array([[image.pixelColor(x, y).lightness() for x in range(0, image.width(), 7)]
                            for y in range(0, image.height(), 7)])
         assert (pixels < 60).mean() > 0.003 and (pixels > 200).mean() > 0.3
+
+
+# ---- settings: both directions, apply_settings -----------------------------------------------------------
+def test_a_user_change_reaches_the_settings_and_the_views_and_showing_settings_does_not_echo(panel, qtbot):
+    seen = []
+    panel.controls.changed.connect(lambda key, settings: seen.append((key, settings)))
+    panel.controls.forms["stack"].widgets["depth"].setValue(4)  # as a user would
+    assert seen == [("stack", StackSettings(depth=4))] and panel.settings["stack"] == StackSettings(depth=4)
+    assert len(panel.stack_view.figure.layers) == 4  # the view drew the new stack
+    with qtbot.assertNotEmitted(panel.controls.changed):
+        panel.controls.show("arithmetic", ArithmeticSettings(size=7))
+    assert panel.controls.forms["arithmetic"].widgets["size"].value() == 7
+    assert panel.settings["arithmetic"] == ArithmeticSettings()  # shown only: nothing flows back
+
+
+def test_apply_settings_shows_and_uses_one_group_without_echo(panel, qtbot):
+    assert panel.current_settings() == (LayerSettings(), StackSettings(), ArithmeticSettings())
+    with qtbot.assertNotEmitted(panel.controls.changed):
+        panel.apply_settings(LayerSettings(inputs=12, kernel=5, padding="valid"))
+        panel.apply_settings(StackSettings(depth=5, pool=3))
+        panel.apply_settings(ArithmeticSettings(size=6, stride=2))
+    layer, stack, arithmetic = panel.current_settings()
+    assert (layer.inputs, stack.depth, arithmetic.size) == (12, 5, 6)
+    widgets = panel.controls.forms["layer"].widgets
+    assert widgets["inputs"].value() == 12 and widgets["padding"].currentData() == "valid"
+    assert panel.controls.outputs_spin.value() == 8
+    assert len(panel.diagrams.diagrams["dense"].outputs) == 8  # drawn at once (synchronous panel)
+    assert panel.stack_view.unit_text == f"{receptive_field_size(stack.layers()):,}"
+    assert panel.arithmetic.geometry.params == arithmetic and panel.arithmetic.step == 0
+    with pytest.raises(ValueError, match="no settings of type"):
+        panel.apply_settings(Frame(np.zeros((2, 2), np.uint8), 0, 0.0))
+
+
+def test_a_bad_lesson_section_changes_nothing(panel):
+    before = panel.lesson_state()
+    warnings = panel.apply_lesson_state({"layer": {"inputs": 12}, "stack": {"pool": 4}})
+    assert warnings == ["Connectivity: 'pool' must be one of 0, 2, 3; found 4. None of this panel's settings "
+                        "from the lesson were applied."]
+    assert panel.lesson_state() == before
+
+
+# ---- theme -----------------------------------------------------------------------------------------------
+def _sizes(panel):
+    d, m, s, a = panel.diagrams, panel.matrices, panel.stack_view, panel.arithmetic
+    conv = d.diagrams["conv"]
+    title = next(label for label in d.findChildren(QLabel) if label.text() == "Fully connected")
+    scene_titles = [item for item in a.scene_view.scene().items() if isinstance(item, QGraphicsSimpleTextItem)]
+    return {"panel": panel.font().pointSizeF(), "controls": panel.controls.font().pointSizeF(),
+            "title": title.styleSheet(), "caption": d.captions["conv"].styleSheet(),
+            "counters": panel.counters.layer_label.styleSheet(), "tabs": panel.tabs.styleSheet(),
+            "note": panel.controls.layer_note.styleSheet(), "edge": conv.edges[0][2].pen().widthF(),
+            "unit": conv.inputs[0].pen().widthF(), "matrix title": m.plots["dense"].titleLabel.opts["size"],
+            "matrix ticks": m.plots["dense"].getAxis("left").style["tickFont"].pointSizeF(),
+            "matrix label": m.plots["dense"].getAxis("bottom").labelStyle["font-size"],
+            "stack ticks": s.plot.getAxis("left").style["tickFont"].pointSizeF(),
+            "stack formula": s.formula.styleSheet(), "check": a.check_button.styleSheet(),
+            "warning": a.warning_label.styleSheet(), "grid title": scene_titles[0].font().pointSizeF(),
+            "grid pen": max(item.pen().widthF() for item in a.scene_view.scene().items()
+                            if isinstance(item, QGraphicsRectItem))}
+
+
+def test_the_panel_follows_the_theme_and_needs_no_old_scaling(panel):
+    before = _sizes(panel)
+    assert before == {"panel": 12.0, "controls": 12.0, "title": "font-size: 15pt; font-weight: bold;",
+                      "caption": "font-size: 13pt;", "counters": "font-size: 13pt;",
+                      "tabs": "QTabBar::tab { font-size: 13pt; padding: 6px 14px; }",
+                      "note": f"font-size: 12pt; font-weight: bold; color: {ERROR_COLOUR};", "edge": 2.5,
+                      "unit": 2.0, "matrix title": "14pt", "matrix ticks": 11.0, "matrix label": "13pt",
+                      "stack ticks": 12.0, "stack formula": "font-size: 14pt;",
+                      "check": "font-size: 14pt; padding: 4px 14px;",
+                      "warning": f"font-size: 13pt; color: {WARNING_COLOUR};", "grid title": 14.0, "grid pen": 3.5}
+    try:
+        theme().set_scale(2.0)
+        scaled = _sizes(panel)
+        assert scaled == {**before, "panel": 24.0, "controls": 24.0, "title": "font-size: 30pt; font-weight: bold;",
+                          "caption": "font-size: 26pt;", "counters": "font-size: 26pt;",
+                          "tabs": "QTabBar::tab { font-size: 26pt; padding: 6px 14px; }",
+                          "note": f"font-size: 24pt; font-weight: bold; color: {ERROR_COLOUR};", "edge": 5.0,
+                          "unit": 4.0, "matrix title": "28pt", "matrix ticks": 22.0, "matrix label": "26pt",
+                          "stack ticks": 24.0, "stack formula": "font-size: 28pt;",
+                          "check": "font-size: 28pt; padding: 4px 14px;",
+                          "warning": f"font-size: 26pt; color: {WARNING_COLOUR};", "grid title": 28.0,
+                          "grid pen": 7.0}
+        assert apply_ui_scale(panel, 2.0) == 0  # every widget and plot of the panel styles itself
+    finally:
+        theme().set_scale(1.0)
+    assert _sizes(panel) == before

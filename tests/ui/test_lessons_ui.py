@@ -30,7 +30,7 @@ def customise(window, qtbot):
     smoothing.controls.form.change(kind="box", width=9, causal=False, noise=1.25, seed=7, mode="valid")
     smoothing.controls.speed_spin.setValue(40)
     connectivity = panel(window, "connectivity")
-    connectivity.controls._w["layer"]["kernel"].setValue(5)
+    connectivity.controls.forms["layer"].widgets["kernel"].setValue(5)
     connectivity.controls.change("stack", depth=4, pool=2)
     connectivity.controls.change("arithmetic", size=7, stride=2)
     connectivity.show_tab("matrices")
@@ -147,7 +147,7 @@ def test_smoothing_keeps_a_drawn_kernel_and_a_loaded_signal(window, qtbot):
 
 def test_connectivity_settings_both_ways(window, qtbot):
     connectivity = panel(window, "connectivity")
-    connectivity.controls._w["stack"]["depth"].setValue(5)
+    connectivity.controls.forms["stack"].widgets["depth"].setValue(5)
     assert connectivity.lesson_state()["stack"]["depth"] == 5
     warnings = connectivity.apply_lesson_state({"layer": {"inputs": 12, "kernel": 5, "padding": "valid",
                                                           "outputs": 3}, "tab": "arithmetic",
@@ -155,8 +155,8 @@ def test_connectivity_settings_both_ways(window, qtbot):
     assert warnings == ["Connectivity, layer: n = 3 does not follow from m, k, stride, dilation and padding; "
                         "n = 8 is shown."]
     c = connectivity.controls
-    assert c._w["layer"]["inputs"].value() == 12 and c.outputs_spin.value() == 8
-    assert c._w["stack"]["depth"].value() == 3  # default again: the lesson did not say
+    assert c.forms["layer"].widgets["inputs"].value() == 12 and c.outputs_spin.value() == 8
+    assert c.forms["stack"].widgets["depth"].value() == 3  # default again: the lesson did not say
     assert connectivity.tabs.currentIndex() == 3
     geometry = connectivity.arithmetic.geometry  # the animation redrawn with the new grid
     assert (geometry.params.size, geometry.params.dilation) == (6, 2) and c.value("arithmetic").size == 6

@@ -48,6 +48,20 @@ def test_a_styled_plot_keeps_its_title_and_axes_in_step(qtbot):
     assert item.getAxis("left").labelStyle["font-size"] == "24pt"
 
 
+def test_a_two_line_title_keeps_pyqtgraph_s_row_at_scale_1_and_gets_its_height_when_scaled(qtbot):
+    t = Theme()
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    t.style_plot(plot)
+    t.set_title(plot, "Dense<br>(fully connected)", "numbers")
+    item = plot.getPlotItem()
+    assert item.titleLabel.maximumHeight() == 30  # as pyqtgraph lays it out: unchanged at scale 1
+    t.set_scale(2.0)
+    assert item.titleLabel.maximumHeight() == round(item.titleLabel.itemRect().height()) > 60  # 2 lines, 28 pt
+    t.set_scale(1.0)
+    assert item.titleLabel.maximumHeight() == 30
+
+
 def test_a_deleted_follower_is_forgotten(qtbot):
     t = Theme()
     label = QLabel()
@@ -56,17 +70,3 @@ def test_a_deleted_follower_is_forgotten(qtbot):
     qtbot.wait(10)
     t.set_scale(1.25)  # no error from the deleted label
     assert t.points("body") == pytest.approx(15.0)
-
-
-def test_a_title_row_keeps_pyqtgraph_s_height_at_scale_1_and_fits_a_scaled_title(qtbot):
-    t = Theme()
-    plot = pg.PlotWidget()
-    qtbot.addWidget(plot)
-    t.style_plot(plot)
-    t.set_title(plot, "two lines<br>of title", role="body")
-    item = plot.getPlotItem()
-    assert item.titleLabel.maximumHeight() == 30  # as pyqtgraph's setTitle leaves it: nothing moves at scale 1
-    t.set_scale(2.0)
-    assert item.titleLabel.maximumHeight() == round(item.titleLabel.itemRect().height()) > 60
-    t.set_scale(1.0)
-    assert item.titleLabel.maximumHeight() == 30

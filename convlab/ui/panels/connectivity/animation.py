@@ -1,27 +1,32 @@
 """The convolution-arithmetic tab: step and play through the windows; predict the output size, then check."""
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from convlab.engine.conv import correlate2d
-from convlab.ui.panels.connectivity.arithmetic import ArithmeticGeometry, ArithmeticScene
-from convlab.ui.panels.connectivity.controls import ArithmeticParams
+from convlab.lab.conv_arithmetic import ArithmeticGeometry, ArithmeticSettings
+from convlab.ui.panels.connectivity.arithmetic import ArithmeticScene
+from convlab.ui.panels.connectivity.palette import CURRENT, DONE_FILL, INPUT_FILL, PADDING_FILL, RIGHT_COLOUR
+from convlab.ui.theme import ERROR_COLOUR, TEXT_COLOUR, WARNING_COLOUR, theme
 
 STEP_MILLISECONDS = 600
 _HIDDEN = "Output size: hidden. Predict it, then press Check."
-LEGEND = ("<span style='background:#cfe2f3'>&nbsp;blue&nbsp;</span> input · "
-          "<span style='background:#f2f2f2'>&nbsp;dashed grey&nbsp;</span> zero padding · "
-          "<span style='background:#f08c00'>&nbsp;orange&nbsp;</span> kernel taps and the output being "
-          "computed · <span style='background:#a8d5ba'>&nbsp;green&nbsp;</span> outputs done")
+LEGEND = (f"<span style='background:{INPUT_FILL}'>&nbsp;blue&nbsp;</span> input · "
+          f"<span style='background:{PADDING_FILL}'>&nbsp;dashed grey&nbsp;</span> zero padding · "
+          f"<span style='background:{CURRENT}'>&nbsp;orange&nbsp;</span> kernel taps and the output being "
+          f"computed · <span style='background:{DONE_FILL}'>&nbsp;green&nbsp;</span> outputs done")
 
 
-def _label(text="", points=13, colour="#111111") -> QLabel:
+def _label(text="", role="note", colour=TEXT_COLOUR) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet(f"font-size: {points}pt; color: {colour};")
+    theme().label(label, role, colour=colour)
     return label
+
+
+def _style(widget, role: str, extra: str = "") -> None:
+    """A button's or spin box's font from the theme, with its own padding."""
+    theme().follow(widget, lambda: widget.setStyleSheet(f"{theme().css(role)} {extra}".strip()))
 
 
 class ArithmeticView(QWidget):
@@ -30,7 +35,7 @@ class ArithmeticView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scene_view = ArithmeticScene()
-        self.geometry = ArithmeticGeometry(ArithmeticParams())
+        self.geometry = ArithmeticGeometry(ArithmeticSettings())
         self.step = 0
         self.revealed = False
         self.timer = QTimer(self)
@@ -43,31 +48,31 @@ class ArithmeticView(QWidget):
         self.guess_spin.setRange(0, 60)
         self.guess_spin.setValue(0)
         self.check_button = QPushButton("Check")
-        self.step_label = _label(points=14)
-        self.result_label = _label(points=14)
+        self.step_label = _label(role="numbers")
+        self.result_label = _label(role="numbers")
         self.formula_label = _label(_HIDDEN)
-        self.warning_label = _label(colour="#b35900")
+        self.warning_label = _label(colour=WARNING_COLOUR)
         self._layout()
         self.back_button.clicked.connect(self.step_back)
         self.step_button.clicked.connect(self.step_forward)
         self.play_button.toggled.connect(self.set_playing)
         self.reset_button.clicked.connect(self.reset)
         self.check_button.clicked.connect(self.check_guess)
-        self.set_params(ArithmeticParams())
+        self.set_params(ArithmeticSettings())
 
     def _layout(self) -> None:
         side = QVBoxLayout()
         buttons = QHBoxLayout()
         for button in (self.back_button, self.step_button, self.play_button, self.reset_button):
-            button.setStyleSheet("font-size: 13pt; padding: 4px 10px;")
+            _style(button, "note", "padding: 4px 10px;")
             buttons.addWidget(button)
         side.addLayout(buttons)
         side.addWidget(self.step_label)
-        side.addWidget(_label(LEGEND, points=12))
-        side.addWidget(_label("Predict: how many outputs per side (rows = columns)?", points=14))
+        side.addWidget(_label(LEGEND, role="body"))
+        side.addWidget(_label("Predict: how many outputs per side (rows = columns)?", role="numbers"))
         guess = QHBoxLayout()
-        self.guess_spin.setStyleSheet("font-size: 14pt;")
-        self.check_button.setStyleSheet("font-size: 14pt; padding: 4px 14px;")
+        _style(self.guess_spin, "numbers")
+        _style(self.check_button, "numbers", "padding: 4px 14px;")
         guess.addWidget(self.guess_spin)
         guess.addWidget(self.check_button)
         guess.addStretch(1)
@@ -90,16 +95,13 @@ class ArithmeticView(QWidget):
         return self.geometry.output
 
     def set_params(self, params) -> None:
-        """New grid settings: back to the first window, the output size hidden again."""
+        """New grid settings (an ArithmeticSettings): back to the first window, the output size hidden again."""
         self.set_playing(False)
         self.geometry = ArithmeticGeometry(params)
         self.step, self.revealed = 0, False
         self.result_label.setText("")
         self.formula_label.setText(_HIDDEN)
-        g = self.geometry
-        self.warning_label.setText(
-            f"⚠ Stride {params.stride} does not divide evenly: the last {g.uncovered} padded row(s) and "
-            f"column(s) of the input are never covered by a window." if g.uncovered else "")
+        self.warning_label.setText(self.geometry.warning())
         self._redraw()
 
     def _redraw(self) -> None:
@@ -107,14 +109,7 @@ class ArithmeticView(QWidget):
         self.scene_view.draw(g, self.step, self.revealed)
         for button in (self.back_button, self.step_button, self.play_button):
             button.setEnabled(g.steps > 0)
-        if not g.steps:
-            self.step_label.setText("The kernel span is larger than the padded input: no window fits.")
-            return
-        (top, left), (row, col) = g.window(self.step)
-        total = f" of {g.steps}" if self.revealed else ""
-        self.step_label.setText(
-            f"Step {self.step + 1}{total}: output (row {row + 1}, col {col + 1}) reads padded rows "
-            f"{top + 1}–{top + g.span}, cols {left + 1}–{left + g.span}")
+        self.step_label.setText(g.step_text(self.step, self.revealed))
 
     def step_forward(self) -> None:
         """Move the window to the next output cell (stops playing at the last one)."""
@@ -157,9 +152,10 @@ class ArithmeticView(QWidget):
         """Compare the typed guess with the output size, then reveal the size and its formula."""
         guess, g = self.guess_spin.value(), self.geometry
         if guess == g.output:
-            self.result_label.setText(f"<b style='color:#1a7f37'>Right: the output is {g.output}×{g.output}.</b>")
+            self.result_label.setText(f"<b style='color:{RIGHT_COLOUR}'>Right: the output is "
+                                      f"{g.output}×{g.output}.</b>")
         else:
-            self.result_label.setText(f"<b style='color:#c00000'>Not quite: you said {guess}; the output is "
+            self.result_label.setText(f"<b style='color:{ERROR_COLOUR}'>Not quite: you said {guess}; the output is "
                                       f"{g.output}×{g.output}.</b>")
         self.formula_label.setText(self._formula_text())
         self.revealed = True
@@ -168,8 +164,7 @@ class ArithmeticView(QWidget):
     def _formula_text(self) -> str:
         """The output-size formula with the current numbers, and what correlate2d returns."""
         g, p = self.geometry, self.geometry.params
-        computed = correlate2d(np.zeros((p.size, p.size)), np.ones((p.kernel, p.kernel)), p.padding,
-                               stride=p.stride, dilation=p.dilation).shape
+        computed = g.computed_shape()
         text = (f"output = ⌊(n + p<sub>before</sub> + p<sub>after</sub> − span) / stride⌋ + 1, "
                 f"span = (k − 1)·dilation + 1 = {g.span}<br>")
         if g.steps:

@@ -4,10 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QBoxLayout, QLabel, QLayout, QWidget
 
-from convlab.engine.connectivity import image_conv_cost
+from convlab.lab.connectivity import textbook_cost
+from convlab.ui.theme import ERROR_COLOUR, theme
 
-TEXTBOOK_IMAGE = (280, 320)  # Goodfellow et al. Fig. 9.6: 320 pixels wide, 280 high
-TEXTBOOK_KERNEL = (1, 2)  # the edge detector [1, -1]
 _CELL = "padding: 3px 12px;"
 
 
@@ -24,7 +23,7 @@ class CostCounters(QWidget):
         self.layer_label = QLabel()
         self.image_label = QLabel()
         for label in (self.layer_label, self.image_label):
-            label.setStyleSheet("font-size: 13pt;")
+            theme().label(label, "note")
             label.setWordWrap(True)
         self._box = layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -32,7 +31,7 @@ class CostCounters(QWidget):
         layout.addWidget(self.layer_label, 2)
         layout.addWidget(self.image_label, 3)
         self.image_cost = None
-        self.textbook_cost = image_conv_cost(TEXTBOOK_IMAGE, TEXTBOOK_KERNEL)
+        self.textbook_cost = textbook_cost()
 
     def _side_by_side_width(self) -> int:
         """Least width of the two tables next to each other."""
@@ -66,8 +65,9 @@ class CostCounters(QWidget):
         """True when the two tables are shown one under the other."""
         return self._box.direction() == QBoxLayout.Direction.TopToBottom
 
-    def show_layer(self, params, costs) -> None:
-        """Parameters and multiply-adds of the three layers for a LayerParams."""
+    def show_layer(self, figure) -> None:
+        """Parameters and multiply-adds of the three layers, for a LayerFigure."""
+        costs, params = figure.costs, figure.settings
         m, n, k = params.inputs, params.outputs, params.kernel
         rows = [_row(["layer", "parameters", "multiply-adds"], header=True),
                 _row(["fully connected", f"m·n = {costs['dense'].parameters:,}",
@@ -77,18 +77,18 @@ class CostCounters(QWidget):
         self.layer_label.setText(f"<b>This layer: m = {m}, n = {n}, k = {k}</b>"
                                  f"<table>{''.join(rows)}</table>")
 
-    def show_image(self, image_shape, source: str, kernel_shape, kernel_count: int, params) -> None:
-        """Convolution against the dense matrix for one feature map of an image (and the textbook's)."""
-        try:
-            cost = image_conv_cost(image_shape, kernel_shape, params.padding, params.stride, params.dilation)
-        except ValueError as exc:
-            self.image_cost = None
-            self.image_label.setText(f"<span style='color:#c00000'>Cannot count this image: {exc}</span>")
+    def show_image(self, count, params) -> None:
+        """Convolution against the dense matrix for one feature map of an image (an ImageCount) and the
+        textbook's; `params` are the layer's settings (padding, stride)."""
+        self.image_cost = cost = count.cost
+        if cost is None:
+            self.image_label.setText(f"<span style='color:{ERROR_COLOUR}'>Cannot count this image: "
+                                     f"{count.error}</span>")
             return
-        self.image_cost = cost
         book = self.textbook_cost
-        height, width = image_shape[:2]
-        kernel = "×".join(str(v) for v in kernel_shape)
+        height, width = count.image_shape[:2]
+        kernel = "×".join(str(v) for v in count.kernel_shape)
+        source, kernel_count = count.source, count.kernel_count
         oh, ow = cost.output_shape
         rows = [_row(["one feature map", "parameters", "floating-point ops"], header=True),
                 _row(["convolution", f"{cost.conv_parameters:,}", f"{cost.conv_flops:,}"]),

@@ -3,31 +3,38 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsScene, QGraphicsSimpleTextItem,
-                               QGraphicsView, QGridLayout, QLabel, QWidget)
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsLineItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QGridLayout,
+    QLabel,
+    QWidget,
+)
 
-from convlab.engine.connectivity import connection_ids, layer_taps
+from convlab.lab.connectivity import DIAGRAM_KINDS, diagram_caption
 from convlab.ui.panels.connectivity.palette import HIGHLIGHT, UNIT_EDGE, UNIT_FILL, parameter_rgb, qcolor
+from convlab.ui.theme import theme
 
 SPACING = 40.0  # scene units between neighbouring inputs
 RADIUS = 0.36 * SPACING
 MAX_LABELLED_ROWS = 16
-DIAGRAM_KINDS = ("dense", "local", "conv")
+EDGE_WIDTH, LIT_EDGE_WIDTH, UNIT_OUTLINE = 2.5, 4.5, 2.0  # pixels at scale 1
 DIAGRAM_TITLES = {"dense": "Fully connected", "local": "Sparse (local, unshared)",
                   "conv": "Convolutional (local, shared)"}
 _DIM_ALPHA = 28
 HOVER_HINT = "Hover an input unit to see the outputs it affects; hover an output to see its receptive field."
 
 
-def _pen(colour: QColor, width: float) -> QPen:
-    pen = QPen(colour, width)
-    pen.setCosmetic(True)
-    return pen
-
-
 class ConnectionDiagram(QGraphicsView):
-    """Inputs x1..xm (left column) joined to outputs s1..sn (right column), edges coloured by parameter."""
+    """Inputs x1..xm (left column) joined to outputs s1..sn (right column), edges coloured by parameter.
+
+    Lines follow the theme's line scale; the unit labels are part of the drawing (sized in scene units,
+    like the circles they sit in).
+    """
 
     unit_hovered = Signal(str, int)  # ("input" | "output", index), or ("", -1) when leaving
 
@@ -47,24 +54,25 @@ class ConnectionDiagram(QGraphicsView):
         self.highlighted = (frozenset(), frozenset())  # (inputs, outputs) lit up
         self._hovered = ("", -1)
         self._lit_key = ("", -1)
-        self.params, self._rows, self._gap = None, 1, SPACING
+        self.figure, self._rows, self._gap = None, 1, SPACING
+        theme().follow(self, self._redraw)
 
-    def draw(self, params) -> None:
-        """Redraw for a LayerParams."""
+    def draw(self, figure) -> None:
+        """Redraw for a LayerFigure (``convlab.lab.connectivity.compute_layer``)."""
         scene = self.scene()
         scene.clear()
         self.edges, self.inputs, self.outputs = [], [], []
-        m, k = params.inputs, params.kernel
-        self.ids = connection_ids(self.kind, m, k, params.padding, params.stride, params.dilation)
-        taps = layer_taps(m, k, params.padding, params.stride, params.dilation)
-        output_y = (taps[:, 0] + taps[:, -1]) / 2.0 * SPACING
+        m, k = figure.settings.inputs, figure.settings.kernel
+        self.ids = figure.ids[self.kind]
+        output_y = figure.output_positions * SPACING
         rows = max(m, len(output_y), 1)
-        self.params, self._rows = params, rows
+        self.figure, self._rows = figure, rows
         column_gap = self._gap = self._column_gap(rows)
         colours = parameter_rgb(self.kind, self.ids, k)
         for j, i in zip(*np.nonzero(self.ids >= 0)):
             colour = qcolor(colours[j, i])
-            line = scene.addLine(RADIUS, i * SPACING, column_gap - RADIUS, output_y[j], _pen(colour, 2.5))
+            pen = theme().pen(colour, EDGE_WIDTH)
+            line = scene.addLine(RADIUS, i * SPACING, column_gap - RADIUS, output_y[j], pen)
             self.edges.append((int(j), int(i), line, colour))
         labelled = rows <= MAX_LABELLED_ROWS
         self.inputs = [self._unit(0.0, i * SPACING, f"x{i + 1}", ("input", i), labelled) for i in range(m)]
@@ -76,6 +84,10 @@ class ConnectionDiagram(QGraphicsView):
         self.highlight(*self._lit_key)
         self._fit()
 
+    def _redraw(self) -> None:
+        if self.figure is not None:
+            self.draw(self.figure)
+
     def _column_gap(self, rows: int) -> float:
         """Distance from the input to the output column so that the diagram fills the view."""
         width, height = self.viewport().width(), self.viewport().height()
@@ -83,8 +95,8 @@ class ConnectionDiagram(QGraphicsView):
         return float(np.clip(aspect * (rows + 1) - 2, 3.0, 30.0)) * SPACING
 
     def _unit(self, x, y, label, key, labelled) -> QGraphicsEllipseItem:
-        item = self.scene().addEllipse(x - RADIUS, y - RADIUS, 2 * RADIUS, 2 * RADIUS, _pen(QColor(UNIT_EDGE), 2.0),
-                                       QBrush(QColor(UNIT_FILL)))
+        item = self.scene().addEllipse(x - RADIUS, y - RADIUS, 2 * RADIUS, 2 * RADIUS,
+                                       theme().pen(UNIT_EDGE, UNIT_OUTLINE), QBrush(QColor(UNIT_FILL)))
         item.setZValue(2)
         item.setData(0, key)
         if labelled:
@@ -116,7 +128,7 @@ class ConnectionDiagram(QGraphicsView):
             faded = QColor(colour)
             if active and not on:
                 faded.setAlpha(_DIM_ALPHA)
-            line.setPen(_pen(faded, 4.5 if on else 2.5))
+            line.setPen(theme().pen(faded, LIT_EDGE_WIDTH if on else EDGE_WIDTH))
             line.setZValue(1 if on else 0)
         for units, lit in ((self.inputs, lit_in), (self.outputs, lit_out)):
             for n, item in enumerate(units):
@@ -148,8 +160,8 @@ class ConnectionDiagram(QGraphicsView):
     def resizeEvent(self, event) -> None:
         """Keep the whole diagram in view; redraw when the view's shape calls for another column gap."""
         super().resizeEvent(event)
-        if self.params is not None and abs(self._column_gap(self._rows) - self._gap) > 0.15 * self._gap:
-            self.draw(self.params)
+        if self.figure is not None and abs(self._column_gap(self._rows) - self._gap) > 0.15 * self._gap:
+            self.draw(self.figure)
         else:
             self._fit()
 
@@ -171,16 +183,16 @@ class DiagramTrio(QWidget):
         self.captions = {kind: QLabel() for kind in DIAGRAM_KINDS}
         self.hover_note = QLabel(HOVER_HINT)
         self.hover_note.setWordWrap(True)
-        self.hover_note.setStyleSheet("font-size: 13pt;")
+        theme().label(self.hover_note, "note")
         layout = QGridLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         for column, kind in enumerate(DIAGRAM_KINDS):
             title = QLabel(DIAGRAM_TITLES[kind])
-            title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+            theme().label(title, "title", bold=True)
             title.setAlignment(Qt.AlignCenter)
             title.setWordWrap(True)  # on one line the three titles alone need ~800 pixels
             self.captions[kind].setAlignment(Qt.AlignCenter)
-            self.captions[kind].setStyleSheet("font-size: 13pt;")
+            theme().label(self.captions[kind], "note")
             self.captions[kind].setWordWrap(True)
             layout.addWidget(title, 0, column)
             layout.addWidget(self.captions[kind], 1, column)
@@ -190,20 +202,11 @@ class DiagramTrio(QWidget):
         layout.addWidget(self.hover_note, 3, 0, 1, len(DIAGRAM_KINDS))
         layout.setRowStretch(2, 1)
 
-    def draw(self, params, costs) -> None:
-        """Redraw all three for a LayerParams; `costs` from `layer_costs` label each diagram."""
+    def draw(self, figure) -> None:
+        """Redraw all three for a LayerFigure, each with its costs below the title."""
         for kind, diagram in self.diagrams.items():
-            diagram.draw(params)
-            cost = costs[kind]
-            edges = len(diagram.edges)
-            clipped = params.kernel * diagram.ids.shape[0] - edges if kind != "dense" else 0
-            text = f"{cost.parameters:,} parameters · {cost.multiply_adds:,} multiply-adds\n{edges:,} edges"
-            text += f" ({clipped} taps on padding)" if clipped else ""
-            if kind == "conv":
-                text += f"\ncolour = tap: {len(diagram.edge_colours())} colours, shared"
-            else:
-                text += "\ncolour = parameter: one per edge"
-            self.captions[kind].setText(text)
+            diagram.draw(figure)
+            self.captions[kind].setText(diagram_caption(figure, kind))
 
     def highlight(self, side: str, index: int) -> None:
         """Light up unit `index` on `side` in every diagram and describe it."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 import convlab.ui.widgets  # noqa: F401  (row-major image axis order)
-from convlab.engine.connectivity import MATRIX_KINDS, connection_ids, distinct_parameters
-from convlab.ui.panels.connectivity.palette import parameter_rgb
+from convlab.engine.connectivity import MATRIX_KINDS
+from convlab.lab.connectivity import parameter_formula
+from convlab.ui.panels.connectivity.palette import AXIS_COLOUR, parameter_rgb
+from convlab.ui.theme import TEXT_COLOUR, THEMED, theme
 
 CELL_PIXELS = 9  # image pixels per matrix entry; the last row and column of each cell draw the grid
 MAX_GRID_ENTRIES = 16
@@ -41,11 +42,7 @@ def _ticks(count: int):
 
 def count_text(kind, params, count) -> str:
     """The count of distinct parameters and the formula it comes from."""
-    n, k, t = params.outputs, params.kernel, params.period
-    formula, value = {"dense": (f"m·n = {params.inputs}·{n}", params.inputs * n), "local": (f"k·n = {k}·{n}", k * n),
-                      "conv": (f"k = {k}", k), "tiled": (f"t·k = {t}·{k}", min(t, n) * k)}[kind]
-    if kind == "tiled" and t > n:
-        formula = f"n·k = {n}·{k} (only {n} of the {t} kernels used)"
+    formula, value = parameter_formula(kind, params)
     text = f"distinct parameters: <b>{count}</b><br>{formula}"
     if count != value:
         text += f" = {value}; {value - count} fall on zero padding"
@@ -59,6 +56,7 @@ class MatrixViews(QWidget):
         super().__init__(parent)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
+        self.graphics.setProperty(THEMED, True)  # its plots follow the theme (style_plot, set_title)
         self.plots, self.images, self.counts = {}, {}, {}
         self.colours: dict[str, np.ndarray] = {}
         self.ids: dict[str, np.ndarray] = {}
@@ -72,49 +70,46 @@ class MatrixViews(QWidget):
             label = self.count_labels[kind]
             label.setAlignment(Qt.AlignCenter)
             label.setWordWrap(True)
-            label.setStyleSheet("font-size: 14pt;")
+            theme().label(label, "numbers")
             layout.addWidget(label, 1, column)
         note = QLabel("Same colours as the diagrams: a colour is a parameter. Grey entries are zero "
                       "(no connection). Tiled: the t kernels are shades of the tap colours.")
         note.setWordWrap(True)
-        note.setStyleSheet("font-size: 13pt;")
+        theme().label(note, "note")
         layout.addWidget(note, 2, 0, 1, len(MATRIX_KINDS))
         layout.setRowStretch(0, 1)
 
     def _add_plot(self, kind: str, column: int) -> None:
         """One heat map with its title and axes, in column `column` of the layout."""
         plot = self.graphics.addPlot(row=0, col=column)
-        plot.setTitle(MATRIX_TITLES[kind].format(period=1), size="14pt", color="#111111")
         self.graphics.ci.layout.setColumnStretchFactor(column, 1)
         plot.invertY(True)
         plot.setAspectLocked(True)
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(False, False)
         plot.hideButtons()
-        tick_font = QFont()
-        tick_font.setPointSize(11)
         for side, text in (("left", "output s_j"), ("bottom", "input x_i")):
             axis = plot.getAxis(side)
-            axis.setTickFont(tick_font)
-            axis.setTextPen("#111111")
-            axis.setPen("#444444")
-            axis.setLabel(text, **{"font-size": "13pt", "color": "#111111"})
+            axis.setTextPen(TEXT_COLOUR)
+            axis.setPen(AXIS_COLOUR)
+            axis.setLabel(text, **{"font-size": theme().size("note"), "color": TEXT_COLOUR})
+        theme().style_plot(plot, tick_role="small", label_role="note")
+        theme().set_title(plot, MATRIX_TITLES[kind].format(period=1), "numbers")
         image = pg.ImageItem(axisOrder="row-major")
         plot.addItem(image)
         self.plots[kind], self.images[kind] = plot, image
 
-    def draw(self, params) -> None:
-        """Redraw the four matrices for a LayerParams."""
+    def draw(self, figure) -> None:
+        """Redraw the four matrices for a LayerFigure."""
+        params = figure.settings
         for kind in MATRIX_KINDS:
-            ids = connection_ids(kind, params.inputs, params.kernel, params.padding, params.stride,
-                                 params.dilation, params.period)
+            ids = figure.ids[kind]
             rgb = parameter_rgb(kind, ids, params.kernel, params.period)
             self.ids[kind], self.colours[kind] = ids, rgb
-            self.counts[kind] = distinct_parameters(ids)
+            self.counts[kind] = figure.counts[kind]
             n, m = ids.shape
             if kind == "tiled":
-                self.plots[kind].setTitle(MATRIX_TITLES[kind].format(period=params.period), size="14pt",
-                                          color="#111111")
+                theme().set_title(self.plots[kind], MATRIX_TITLES[kind].format(period=params.period), "numbers")
             self.plots[kind].getAxis("bottom").setTicks([_ticks(m), []])
             self.plots[kind].getAxis("left").setTicks([_ticks(n), []])
             image = self.images[kind]

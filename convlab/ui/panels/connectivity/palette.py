@@ -1,10 +1,11 @@
-"""Colours of the connectivity panel: one colour per parameter, shared by diagrams and matrices."""
+"""Colours of the connectivity panel: one colour per parameter, shared by diagrams and matrices, and the
+colours of the layer stack and the arithmetic grid (error and warning texts use the theme's colours)."""
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtGui import QColor
 
-from convlab.ui.widgets.colormaps import magnitude_lut
+from convlab.ui.theme import magnitude_lut
 
 # Tableau 10: a qualitative palette for the kernel taps of a shared (convolutional) layer.
 TAP_COLOURS = np.array([
@@ -15,6 +16,14 @@ NO_CONNECTION = (246, 246, 246)
 HIGHLIGHT = "#ffd000"
 UNIT_FILL = "#ffffff"
 UNIT_EDGE = "#222222"
+AXIS_COLOUR = "#444444"
+LIT = "#f0a000"  # the receptive field of the deep unit, in every row of the layer stack
+FOCUS = "#c00000"  # the deep unit itself and its caption (a highlight, not an error)
+SPAN = "#999999"  # a row of the stack drawn as a bar
+RIGHT_COLOUR = "#1a7f37"  # a right guess of the output size
+# The convolution-arithmetic grid: input, zero padding, outputs done, the window and the current output.
+INPUT_FILL, PADDING_FILL, DONE_FILL, CURRENT = "#cfe2f3", "#f2f2f2", "#a8d5ba", "#f08c00"
+GRID, PADDING_EDGE = "#333333", "#9a9a9a"  # cell outlines of the input (and outputs) and of the padding
 # The colour ramp stops before viridis' pale yellow end, which vanishes on a white background.
 _RAMP_END = 0.85
 

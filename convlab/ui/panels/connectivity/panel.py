@@ -1,30 +1,35 @@
-"""Connectivity panel: sparse interactions, parameter sharing and the variants of the convolution function."""
+"""The connectivity panel: sparse interactions, parameter sharing and the variants of the convolution function."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
-from convlab.engine.connectivity import layer_costs
+from convlab.lab.connectivity import TAB_KEYS, compute_layer, count_image, layer_note
+from convlab.lab.layer_stack import compute_stack
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.connectivity.animation import ArithmeticView
-from convlab.ui.panels.connectivity.controls import ConnectivityControls
-from convlab.ui.panels.connectivity.counters import TEXTBOOK_IMAGE, CostCounters
+from convlab.ui.panels.connectivity.controls import SETTINGS, ConnectivityControls
+from convlab.ui.panels.connectivity.counters import CostCounters
 from convlab.ui.panels.connectivity.diagrams import DiagramTrio
 from convlab.ui.panels.connectivity.lesson import apply_connectivity_lesson_state, connectivity_lesson_state
 from convlab.ui.panels.connectivity.matrices import MatrixViews
 from convlab.ui.panels.connectivity.stack import StackView
+from convlab.ui.theme import THEMED, theme
 from convlab.ui.widgets.form import side_by_side
 
-# Sub-tab -> the control groups it uses.
-TABS = (("connections", "Connections", ("layer",)), ("stack", "Receptive field", ("stack",)),
-        ("matrices", "Weight matrices", ("layer", "matrix")), ("arithmetic", "Convolution arithmetic",
-                                                                 ("arithmetic",)))
-TAB_KEYS = tuple(key for key, _, _ in TABS)
+# Sub-tab (its key in lesson files, convlab.lab.connectivity.TAB_KEYS) -> its label and the control groups it uses.
+TABS = tuple(zip(TAB_KEYS, ("Connections", "Receptive field", "Weight matrices", "Convolution arithmetic"),
+                 (("layer",), ("stack",), ("layer", "matrix"), ("arithmetic",))))
 MIN_DIAGRAM_HEIGHT = 200  # pixels: 8 units per side stay readable; below it the page scrolls
+TAB_STYLE = "QTabBar::tab {{ {font} padding: 6px 14px; }}"
 
 
 class ConnectivityPanel(Panel):
-    """Diagrams, counters, weight matrices, a layer stack and a convolution-arithmetic animation."""
+    """Diagrams, counters, weight matrices, a layer stack and a convolution-arithmetic animation.
+
+    Data flows one way: a form's settings -> ``convlab.lab`` (compute_layer, compute_stack, the
+    arithmetic geometry) -> the views; bursts of changes are coalesced into one redraw.
+    """
 
     key = "connectivity"
     title = "Connectivity"
@@ -32,12 +37,10 @@ class ConnectivityPanel(Panel):
 
     def __init__(self, bank, synchronous=False, parent=None):
         super().__init__(parent)
-        font = self.font()
-        font.setPointSize(max(font.pointSize(), 12))
-        self.setFont(font)
         self.bank = bank
         self.synchronous = synchronous
         self.controls = ConnectivityControls()
+        self.settings = {key: self.controls.value(key) for key in SETTINGS}
         self.diagrams = DiagramTrio()
         self.counters = CostCounters()
         self.stack_view = StackView()
@@ -48,9 +51,7 @@ class ConnectivityPanel(Panel):
         self._dirty: set[str] = set()
         self._drawn = 0
         self._layout()
-        self.controls.layer_changed.connect(lambda _p: self._schedule("layer"))
-        self.controls.stack_changed.connect(lambda _p: self._schedule("stack"))
-        self.controls.arithmetic_changed.connect(self.arithmetic.set_params)
+        self.controls.changed.connect(self._use)
         self.bank.changed.connect(lambda: self._schedule("image"))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._on_tab_changed(0)
@@ -58,12 +59,12 @@ class ConnectivityPanel(Panel):
         self._refresh()
 
     def _layout(self) -> None:
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.controls.setFont(self.font())  # measure with the panel's font, all groups visible
-        scroll.setMinimumWidth(self.controls.minimumSizeHint().width() + 24)
+        self._column = QScrollArea()
+        self._column.setWidget(self.controls)
+        self._column.setWidgetResizable(True)
+        self._column.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        for widget in (self._column, self.controls):  # their font and width follow the theme in _restyle
+            widget.setProperty(THEMED, True)
         connections = QWidget()
         column = QVBoxLayout(connections)
         column.setContentsMargins(0, 0, 0, 0)
@@ -79,8 +80,23 @@ class ConnectivityPanel(Panel):
                  "arithmetic": self.arithmetic}
         for key, label, _groups in TABS:
             self.tabs.addTab(pages[key], label)
-        self.tabs.setStyleSheet("QTabBar::tab { font-size: 13pt; padding: 6px 14px; }")
-        side_by_side(self, (scroll, self.tabs), (290, 1200))
+        theme().follow(self, self._restyle)
+        theme().follow(self.tabs, lambda: self.tabs.setStyleSheet(TAB_STYLE.format(font=theme().css("note"))))
+        side_by_side(self, (self._column, self.tabs), (290, 1200))
+
+    def _restyle(self) -> None:
+        """The panel's font (the body role, or the application's if larger) and a control column wide
+        enough for it: at scale 1 the least width of the controls, scaled up their natural width beside
+        a scroll bar."""
+        font = self.font()
+        font.setPointSizeF(max(QApplication.font().pointSizeF(), theme().points("body")))
+        self.setFont(font)
+        self.controls.setFont(font)  # measure with the panel's font, all groups counted
+        width = self.controls.least_width() + 24
+        if theme().font_scale != 1.0:
+            bar = self._column.verticalScrollBar().sizeHint().width()
+            width = max(width, self.controls.least_width(natural=True) + bar + 6)
+        self._column.setMinimumWidth(width)
 
     def _on_tab_changed(self, index: int) -> None:
         self.controls.show_groups(TABS[index][2])
@@ -89,9 +105,21 @@ class ConnectivityPanel(Panel):
 
     def show_tab(self, key: str) -> None:
         """Make the sub-tab with this key ('connections', 'stack', 'matrices', 'arithmetic') current."""
-        self.tabs.setCurrentIndex([k for k, _, _ in TABS].index(key))
+        self.tabs.setCurrentIndex(TAB_KEYS.index(key))
 
-    # recomputation, coalesced
+    def current_tab(self) -> str:
+        """The key of the current sub-tab."""
+        return TAB_KEYS[self.tabs.currentIndex()]
+
+    # settings -> views
+    def _use(self, key: str, settings) -> None:
+        """New settings of one group: redraw what depends on them."""
+        self.settings[key] = settings
+        if key == "arithmetic":
+            self.arithmetic.set_params(settings)
+        else:
+            self._schedule(key)
+
     def _schedule(self, what: str) -> None:
         first = not self._dirty
         self._dirty.add(what)
@@ -107,18 +135,16 @@ class ConnectivityPanel(Panel):
         if "layer" in dirty or "image" in dirty:
             self._draw_image_counts()
         if "stack" in dirty:
-            self.stack_view.draw(self.controls.value("stack"))
+            self.stack_view.draw(compute_stack(self.settings["stack"]))
         if dirty:
             self._drawn += 1
 
     def _draw_layer(self) -> None:
-        params = self.controls.value("layer")
-        n = params.outputs
-        costs = layer_costs(params.inputs, n, params.kernel)
-        self.diagrams.draw(params, costs)
-        self.counters.show_layer(params, costs)
-        self.matrices.draw(params)
-        note = "" if n else "No outputs: the dilated kernel is wider than the input (choose padding or more inputs)."
+        figure = compute_layer(self.settings["layer"])
+        self.diagrams.draw(figure)
+        self.counters.show_layer(figure)
+        self.matrices.draw(figure)
+        note = layer_note(figure.settings)
         self.controls.set_layer_note(note)
         if note:
             self.message.emit(note)
@@ -131,11 +157,8 @@ class ConnectivityPanel(Panel):
         if kernels is None or not len(names):
             self.counters.image_label.setText("The kernel bank is empty: no image counts.")
             return
-        kernel_shape = kernels.shape[1:]
-        height, width = self.image_shape or TEXTBOOK_IMAGE
-        image_shape = (height, width) + tuple(kernel_shape[2:])
-        source = "current source" if self.image_shape else "textbook size, no frame yet"
-        self.counters.show_image(image_shape, source, kernel_shape, len(names), self.controls.value("layer"))
+        layer = self.settings["layer"]
+        self.counters.show_image(count_image(self.image_shape, kernels.shape[1:], len(names), layer), layer)
 
     # Panel protocol
     def set_frame(self, frame) -> None:
@@ -153,11 +176,23 @@ class ConnectivityPanel(Panel):
         """Stop the animation timer."""
         self.arithmetic.set_playing(False)
 
+    def current_settings(self) -> tuple:
+        """The layer's, the stack's and the arithmetic grid's settings."""
+        return tuple(self.settings[key] for key in SETTINGS)
+
+    def apply_settings(self, settings) -> None:
+        """Show and use one group's settings (a LayerSettings, StackSettings or ArithmeticSettings)."""
+        key = next((k for k, cls in SETTINGS.items() if isinstance(settings, cls)), None)
+        if key is None:
+            super().apply_settings(settings)
+        self.controls.show(key, settings)
+        self._use(key, self.controls.value(key))
+
     # lesson files
     def lesson_state(self) -> dict:
         """This panel's settings as JSON values, for lesson files."""
-        return connectivity_lesson_state(self, TAB_KEYS)
+        return connectivity_lesson_state(self)
 
     def apply_lesson_state(self, state: dict) -> list:
         """Apply settings from a lesson file (checked first, all or nothing); returns plain-language warnings."""
-        return apply_connectivity_lesson_state(self, state, TAB_KEYS)
+        return apply_connectivity_lesson_state(self, state)
