@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 
 from convlab.lab.compare import CompareSettings
 from convlab.lab.learning import LearnSettings
@@ -291,3 +291,35 @@ def test_panel_learns_in_the_background_when_shown(qtbot, bank):
     qtbot.waitUntil(lambda: panel.frames_displayed() >= 1, timeout=20000)
     assert panel.montage.tile_count() == 12
     panel.shutdown()
+
+
+def test_a_status_line_that_wraps_leaves_the_feature_set_boxes_whole(panel, qtbot):
+    """The comparison's form sits in nested widgets in a scroll area: Qt's QFormLayout could lay it out
+    with heights measured at another width and squeeze the check boxes (the form's FormLayout measures
+    again)."""
+    from PySide6.QtWidgets import QApplication
+
+    panel.resize(1500, 840)
+    panel.show()
+    for _ in range(20):  # shown, laid out, the kernels learned
+        QApplication.processEvents()
+    cc = panel.compare_controls
+    boxes = list(cc.set_boxes.values())
+    heights = [box.height() for box in boxes]
+    cc.status_label.setText("a status line long enough to wrap over two lines in the column of controls, no more")
+    for _ in range(10):
+        QApplication.processEvents()
+    assert [box.height() for box in boxes] == heights
+    assert cc.status_label.height() == cc.status_label.heightForWidth(cc.status_label.width())
+    requests = []
+
+    class Watch(QObject):
+        def eventFilter(self, _watched, event):
+            requests.append(event.type() == QEvent.Type.LayoutRequest)
+            return False
+
+    watch = Watch()
+    cc.form.groups["Compare feature sets"].installEventFilter(watch)
+    for _ in range(10):
+        QApplication.processEvents()
+    assert not any(requests)  # settled: the form's extra pass does not start another

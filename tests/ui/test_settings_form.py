@@ -129,3 +129,4 @@ def test_indented_check_boxes_rows_inserted_above_a_field_and_widgets_beside_one
     form.widgets["folder"].setText("x")
     form.widgets["folder"].editingFinished.emit()
     assert form.settings().folder == "x"  # the control still works from its holder
+

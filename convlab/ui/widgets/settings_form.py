@@ -15,13 +15,13 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from convlab.lab.settings import checkers, setting_fields, settled
 
-__all__ = ["ScaledSlider", "SettingsForm", "control_for"]
+__all__ = ["FormLayout", "ScaledSlider", "SettingsForm", "control_for"]
 
 
 class ScaledSlider(QWidget):
@@ -153,6 +153,27 @@ def _change_signal(widget):
     return widget.valueChanged
 
 
+class FormLayout(QFormLayout):
+    """A QFormLayout that measures its word-wrapped rows again at each new size.
+
+    Qt's QFormLayout keeps one table of row heights for word-wrapped labels; when a parent asks for
+    the height at another width (as nested widgets do), a later layout at the form's own width can
+    reuse that table, squeezing the other rows. Dropping the cached sizes on a new geometry avoids it
+    (one more layout pass per resize).
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._laid_out = QRect()
+
+    def setGeometry(self, rect) -> None:
+        """Lay out in ``rect``, from fresh row heights when the rectangle changed."""
+        if rect != self._laid_out:
+            self._laid_out = QRect(rect)
+            self.invalidate()
+        super().setGeometry(rect)
+
+
 class SettingsForm(QWidget):
     """Controls for a settings dataclass, in titled groups.
 
@@ -187,7 +208,7 @@ class SettingsForm(QWidget):
         rest = [n for n in metas if n not in named]
         for title, names in list(sections) + ([("", rest)] if rest else []):
             group = QGroupBox(title)
-            form = QFormLayout(group)
+            form = FormLayout(group)
             for name in names:
                 meta, widget = metas[name], self.widgets[name]
                 if isinstance(widget, QCheckBox) and hints.get(name) == "indent":
