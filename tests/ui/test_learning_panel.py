@@ -1,5 +1,6 @@
 """Feature-learning panel and its background runner, driven as a user would (offscreen, small settings)."""
 import time
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -8,12 +9,13 @@ from PIL import Image
 from PySide6.QtCore import QEvent, QObject, Qt
 
 from convlab.lab.compare import CompareSettings
-from convlab.lab.learning import LearnSettings
+from convlab.lab.learning import LearnSettings, MontageSettings
 from convlab.sources.base import Frame
 from convlab.ui.bank_signals import KernelBank
 from convlab.ui.panels.learning import files
 from convlab.ui.panels.learning.panel import LearningPanel
 from convlab.ui.runner import TaskRunner
+from convlab.ui.theme import ERROR_COLOUR, THEMED
 
 SMALL = dict(count=2000, k=12, size=6, max_iter=20)
 
@@ -323,3 +325,74 @@ def test_a_status_line_that_wraps_leaves_the_feature_set_boxes_whole(panel, qtbo
     for _ in range(10):
         QApplication.processEvents()
     assert not any(requests)  # settled: the form's extra pass does not start another
+
+
+# ---- settings, hooks and the theme -----------------------------------------------------------------
+def test_a_user_change_reaches_the_settings_and_the_view_and_shown_settings_do_not_echo(panel):
+    panel.learn()
+    learned, seen = [], []
+    panel.controls.learn_changed.connect(learned.append)
+    panel.controls.montage_form.changed.connect(seen.append)
+    widget(panel.controls, "relearn").setChecked(False)  # the switch alone: nothing to learn again
+    assert learned == [] and not panel.controls.settings().relearn
+    widget(panel.controls, "whiten").setChecked(False)
+    assert learned == [panel.controls.settings()] and not panel.controls.settings().whiten
+    assert panel.controls.status_label.text() == "Settings changed: press Learn kernels."
+    assert not widget(panel.controls, "zca_eps").isEnabled()
+    widget(panel.controls, "source").setCurrentIndex(2)
+    assert panel.controls.folder_row.isVisibleTo(panel.controls)
+    panel.controls.set_settings(LearnSettings(**{**SMALL, "k": 5}))  # shown, not used: no echo
+    panel.controls.montage_form.set_settings(MontageSettings(show="kernels"))
+    assert len(learned) == 2 and seen == [] and widget(panel.controls, "k").value() == 5
+    assert "centroids" in panel.montage.title.text  # the view follows changes, not shown settings
+    show = widget(panel.controls, "show")
+    show.setCurrentIndex(show.findData("centroids"))
+    show.setCurrentIndex(show.findData("kernels"))
+    assert [s.show for s in seen] == ["centroids", "kernels"] and "kernels for raw pictures" in panel.montage.title.text
+
+
+def test_current_and_applied_settings(panel, qtbot):
+    learn, montage, compare = panel.current_settings()
+    assert learn == LearnSettings(**SMALL) and montage == MontageSettings() and compare == CompareSettings()
+    panel.apply_settings(replace(montage, sort_by="orientation"))
+    assert widget(panel.controls, "sort_by").currentData() == "orientation"
+    panel.apply_settings(replace(compare, kernels=9, sets=("raw",)))
+    assert panel.compare_controls.form.widgets["kernels"].value() == 9
+    assert [name for name, box in panel.compare_controls.set_boxes.items() if box.isChecked()] == ["raw"]
+    assert panel.compare_controls.status_label.text() == "Settings changed: press Run comparison."
+    panel.learn()
+    panel.apply_settings(replace(learn, k=7))  # as a user: re-learns (the switch is on) once the burst is over
+    assert panel._learn_dirty and widget(panel.controls, "k").value() == 7
+    qtbot.waitUntil(lambda: panel.learned is not None and len(panel.learned.kernels) == 7)
+    assert panel.current_settings()[0].k == 7
+    with pytest.raises(ValueError, match="no settings of type"):
+        panel.apply_settings(object())
+
+
+def test_fonts_follow_the_theme_and_nothing_needs_the_old_walker(panel):
+    from convlab.ui.theme import theme
+    from convlab.ui.ui_scale import apply_ui_scale
+
+    panel.learn()
+    panel.compare.dataset = None
+    panel.compare_controls.change(kernels=4, digits_side=8, sets=("raw", "hand"))
+    panel.compare.run()
+    view, montage = panel.comparison, panel.montage
+
+    def sizes():
+        bar_text = [i for i in view.accuracy_plot.items() if isinstance(i, pg.TextItem)][0]
+        return (montage.title.opts["size"], montage.labels[0].textItem.font().pointSizeF(),
+                panel.samples.before.ci.getItem(0, 0).opts["size"], view.accuracy_plot.getPlotItem().titleLabel.opts[
+                    "size"], view.accuracy_plot.getAxis("bottom").style["tickFont"].pointSizeF(),
+                bar_text.textItem.font().pointSizeF(), view.legend.opts["labelTextSize"])
+
+    assert sizes() == ("12pt", 11.0, "12pt", "13pt", 12.0, 12.0, "11pt")
+    try:
+        theme().set_scale(2.0)
+        assert sizes() == ("24pt", 22.0, "24pt", "26pt", 24.0, 24.0, "22pt")
+        assert apply_ui_scale(panel, 2.0) == 0  # every font and pen of the panel follows the theme itself
+    finally:
+        theme().set_scale(1.0)
+    assert sizes() == ("12pt", 11.0, "12pt", "13pt", 12.0, 12.0, "11pt")
+    error = panel.controls.input_error
+    assert error.styleSheet() == f"color: {ERROR_COLOUR};" and error.property(THEMED)

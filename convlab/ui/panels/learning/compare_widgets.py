@@ -161,14 +161,18 @@ class ComparisonView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top, 3)
         layout.addLayout(bottom, 2)
-        theme().follow(self, lambda: self.set_rows(self.rows))  # bar labels, notes and outlines at the theme's size
+        self._fill_table()
+        theme().follow(self, self._draw)  # bar labels, notes, legend and outlines at the theme's sizes
+
+    def _draw(self) -> None:
+        self._draw_accuracy()
+        self._draw_times()
 
     def set_rows(self, rows) -> None:
         """Show the rows so far (a finished or partial comparison)."""
         self.rows = list(rows)
         self._fill_table()
-        self._draw_accuracy()
-        self._draw_times()
+        self._draw()
 
     def bar_heights(self) -> list[float]:
         """Accuracy bars as drawn, in percent (for tests and screenshots)."""

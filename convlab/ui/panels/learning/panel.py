@@ -77,7 +77,7 @@ class LearningPanel(Panel):
         column.addWidget(self.compare_controls)
         column.addStretch(1)
         self.scroll = control_column(left)
-        theme().follow(self.scroll, self._fit_column)
+        theme().follow(self.scroll, lambda: QTimer.singleShot(0, self.scroll, self._fit_column))
         kernels_tab = QSplitter(Qt.Vertical)
         kernels_tab.addWidget(self.montage)
         kernels_tab.addWidget(self.samples)
@@ -229,7 +229,8 @@ class LearningPanel(Panel):
         return self._displayed
 
     def _fit_column(self) -> None:
-        """Widen the control column for larger fonts (never narrower than it was)."""
+        """Widen the control column for larger fonts (never narrower than it was), once the new font has
+        reached the controls' layouts."""
         if theme().font_scale != 1.0:
             scroll = self.scroll
             wanted = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6
