@@ -29,7 +29,7 @@ import json
 import math
 from dataclasses import dataclass
 
-from convlab.io.lesson_fields import check_fields, choice, flag, integer, number
+from convlab.io.lesson_fields import check_fields, choice, flag, integer, number, text
 
 __all__ = ["Setting", "as_section", "checkers", "describe", "from_section", "parse_assignment", "setting",
            "setting_fields", "settled"]
@@ -59,6 +59,10 @@ class Setting:
         Digits after the decimal point for numbers.
     suffix : str
         A unit shown after a number.
+    nonzero : bool
+        A number must not be 0 (e.g. an epsilon from 0 up, 0 itself refused).
+
+    A text field (a str default without choices) may be at most ``high`` characters long.
     """
 
     label: str
@@ -70,6 +74,7 @@ class Setting:
     tooltip: str = ""
     decimals: int = 2
     suffix: str = ""
+    nonzero: bool = False
 
     def shown(self, value) -> str:
         """How ``value`` reads in the form (a choice's label, else the value).
@@ -81,7 +86,7 @@ class Setting:
 
 
 def setting(default, label: str, *, low=None, high=None, step=None, choices=None, labels=None, tooltip: str = "",
-            decimals: int = 2, suffix: str = ""):
+            decimals: int = 2, suffix: str = "", nonzero: bool = False):
     """A dataclass field with its default and what the form and the checks need to know.
 
     Parameters
@@ -92,7 +97,7 @@ def setting(default, label: str, *, low=None, high=None, step=None, choices=None
         The form's row label.
     low, high : float, optional
         The range of an int or float field (required for them).
-    step, choices, labels, tooltip, decimals, suffix
+    step, choices, labels, tooltip, decimals, suffix, nonzero
         See :class:`Setting`.
 
     Returns
@@ -106,7 +111,7 @@ def setting(default, label: str, *, low=None, high=None, step=None, choices=None
         If a number has no range, the default is outside it, or a choice's default is not a choice.
     """
     meta = Setting(label, low, high, step, None if choices is None else tuple(choices), labels, tooltip, decimals,
-                   suffix)
+                   suffix, nonzero)
     _check_declaration(default, meta)
     return dataclasses.field(default=default, metadata={_KEY: meta})
 
@@ -118,7 +123,7 @@ def _check_declaration(default, meta: Setting) -> None:
         return
     if isinstance(default, bool) or isinstance(default, str):
         return
-    if meta.low is None or meta.high is None or not meta.low <= default <= meta.high:
+    if meta.low is None or meta.high is None or not meta.low <= default <= meta.high or (meta.nonzero and not default):
         raise ValueError(f"'{meta.label}' needs a range that holds its default {default!r}")
 
 
@@ -139,8 +144,8 @@ def _checker(meta: Setting, default):
     if isinstance(default, int):
         return integer(int(meta.low), int(meta.high))
     if isinstance(default, float):
-        return number(meta.low, meta.high)
-    return _text_checker
+        return number(meta.low, meta.high, nonzero=meta.nonzero)
+    return _text_checker if meta.high is None else text(int(meta.high))
 
 
 def _text_checker(value, name):
@@ -251,7 +256,7 @@ def describe(cls) -> list[str]:
         elif isinstance(default, bool):
             allowed = "true or false"
         elif isinstance(default, (int, float)):
-            allowed = f"{meta.low:g} to {meta.high:g}"
+            allowed = f"{meta.low:g} to {meta.high:g}" + (", not 0" if meta.nonzero else "")
         else:
             allowed = "text"
         lines.append(f"{name}: {allowed} (default {default})")

@@ -81,3 +81,20 @@ def test_declarations_are_checked():
         setting("x", "Mode", choices=("a", "b"))
     assert set(checkers(Demo)) == {name for name, _, _ in setting_fields(Demo)}
     assert describe(Demo)[0] == "stride: 1 to 8 (default 1)"
+
+
+@dataclass(frozen=True)
+class Typed:
+    eps: float = setting(1.0, "Epsilon", low=0.0, high=1e30, nonzero=True)
+    folder: str = setting("", "Folder", high=8)
+
+
+def test_a_nonzero_number_and_a_text_with_a_length():
+    assert from_section(Typed, {"eps": 0.5, "folder": "photos"}, "Demo")[0] == Typed(0.5, "photos")
+    with pytest.raises(ValueError, match="'eps' must be a finite number from 0 to 1e\\+30, not 0; found 0"):
+        from_section(Typed, {"eps": 0}, "Demo")
+    with pytest.raises(ValueError, match="'folder' must be text of at most 8 characters"):
+        from_section(Typed, {"folder": "a" * 9}, "Demo")
+    with pytest.raises(ValueError, match="needs a range"):
+        setting(0.0, "Epsilon", low=0.0, high=1.0, nonzero=True)
+    assert describe(Typed) == ["eps: 0 to 1e+30, not 0 (default 1.0)", "folder: text (default )"]

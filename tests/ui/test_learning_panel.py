@@ -1,17 +1,21 @@
 """Feature-learning panel and its background runner, driven as a user would (offscreen, small settings)."""
 import time
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 
+from convlab.lab.compare import CompareSettings
+from convlab.lab.learning import LearnSettings, MontageSettings
 from convlab.sources.base import Frame
-from convlab.ui.panels.learning.panel import LearningPanel
-from convlab.ui.panels.learning.tasks import CompareParams, LearnParams
-from convlab.ui.runner import TaskRunner
 from convlab.ui.bank_signals import KernelBank
+from convlab.ui.panels.learning import files
+from convlab.ui.panels.learning.panel import LearningPanel
+from convlab.ui.runner import TaskRunner
+from convlab.ui.theme import ERROR_COLOUR, THEMED
 
 SMALL = dict(count=2000, k=12, size=6, max_iter=20)
 
@@ -27,9 +31,14 @@ def bank():
 def panel(qtbot, bank):
     p = LearningPanel(bank, synchronous=True)
     qtbot.addWidget(p)
-    p.controls.set_params(LearnParams(**SMALL))
+    p.controls.set_settings(LearnSettings(**SMALL))
     yield p
     p.shutdown()
+
+
+def widget(controls, key):
+    """The control of a LearnSettings or MontageSettings field."""
+    return controls.form.widgets[key] if key in controls.form.widgets else controls.montage_form.widgets[key]
 
 
 def _frame(seed, index=0):
@@ -90,44 +99,44 @@ def test_cancel_stops_a_run(panel, monkeypatch):
 
 def test_changing_an_input_cancels_the_stale_run_and_learns_again(panel):
     panel.learn()
-    panel.controls.widget("k").setValue(9)  # as a user: re-learn is on by default
+    widget(panel.controls, "k").setValue(9)  # as a user: re-learn is on by default
     assert panel._learn_dirty  # coalesced: one run after the burst
-    panel.controls.widget("k").setValue(10)
+    widget(panel.controls, "k").setValue(10)
     panel.learn()
-    assert panel.learned.kernels.shape[0] == 10 and panel.controls.params().k == 10
+    assert panel.learned.kernels.shape[0] == 10 and panel.controls.settings().k == 10
 
 
 def test_two_way_binding_and_bad_epsilon_text(panel, qtbot):
     c = panel.controls
-    c.widget("size").setValue(7)
-    c.widget("method").setCurrentIndex(c.widget("method").findData("minibatch"))
-    assert c.params().size == 7 and c.params().method == "minibatch"
-    c.set_params(LearnParams(size=4, whiten=False, zca_eps=0.25))
-    assert c.widget("size").value() == 4 and not c.widget("whiten").isChecked()
-    assert c.widget("zca_eps").text() == "0.25" and not c.widget("zca_eps").isEnabled()
+    widget(c, "size").setValue(7)
+    widget(c, "method").setCurrentIndex(widget(c, "method").findData("minibatch"))
+    assert c.settings().size == 7 and c.settings().method == "minibatch"
+    c.set_settings(LearnSettings(size=4, whiten=False, zca_eps=0.25))
+    assert widget(c, "size").value() == 4 and not widget(c, "whiten").isChecked()
+    assert widget(c, "zca_eps").text() == "0.25" and not widget(c, "zca_eps").isEnabled()
     messages = []
     panel.message.connect(messages.append)
     for bad in ("abc", "nan", "-1"):
-        c.widget("norm_eps").setText(bad)
-        c.widget("norm_eps").editingFinished.emit()
+        widget(c, "norm_eps").setText(bad)
+        widget(c, "norm_eps").editingFinished.emit()
         assert "Contrast epsilon must be a number > 0" in c.input_error.text()
-        assert c.params().norm_eps == 10.0 and c.widget("norm_eps").text() == "10"
+        assert c.settings().norm_eps == 10.0 and widget(c, "norm_eps").text() == "10"
     assert len(messages) == 3
-    c.widget("norm_eps").setText("2.5")
-    c.widget("norm_eps").editingFinished.emit()
-    assert c.params().norm_eps == 2.5 and c.input_error.text() == ""
+    widget(c, "norm_eps").setText("2.5")
+    widget(c, "norm_eps").editingFinished.emit()
+    assert c.settings().norm_eps == 2.5 and c.input_error.text() == ""
 
 
 def test_sorting_and_showing_kernels_redraw_the_montage(panel):
     panel.learn()
     by_size = panel.montage.order.copy()
     before = panel.montage.image.image.copy()
-    sort = panel.controls.widget("sort_by")
+    sort = widget(panel.controls, "sort_by")
     sort.setCurrentIndex(sort.findData("orientation"))
-    assert panel.controls.view().sort_by == "orientation"
+    assert panel.controls.montage().sort_by == "orientation"
     assert sorted(panel.montage.order.tolist()) == sorted(by_size.tolist())
     assert not np.array_equal(panel.montage.order, by_size)
-    show = panel.controls.widget("show")
+    show = widget(panel.controls, "show")
     show.setCurrentIndex(show.findData("kernels"))
     assert "kernels for raw pictures" in panel.montage.title.text
     assert not np.array_equal(panel.montage.image.image, before)
@@ -151,12 +160,12 @@ def test_online_mode_updates_with_every_frame(panel, qtbot):
 
 def test_collected_frames_and_a_folder_as_patch_sources(panel, tmp_path, monkeypatch):
     monkeypatch.setattr("convlab.ui.panels.learning.panel.COLLECT_EVERY_S", 0.0)
-    panel.controls.auto_box.setChecked(False)
+    widget(panel.controls, "relearn").setChecked(False)
     for i in range(3):
         panel.set_frame(_frame(i, i))
     assert panel.controls.collected_label.text() == "3 frame(s) collected"
     panel.controls.change(source="collected")
-    assert len(panel._pictures(panel.controls.params())) == 3
+    assert len(panel.pictures(panel.controls.settings())) == 3
     panel.learn()
     assert panel.learned.finished
     Image.fromarray(_frame(5).image).save(tmp_path / "a.png")
@@ -173,16 +182,16 @@ def test_collected_frames_and_a_folder_as_patch_sources(panel, tmp_path, monkeyp
 
 
 def test_save_and_load_kernels_in_the_editor_format(panel, tmp_path):
-    assert not panel.save_kernels(tmp_path / "none.json")  # nothing learned yet
+    assert not files.save_kernels(panel, tmp_path / "none.json")  # nothing learned yet
     panel.learn()
-    assert panel.save_kernels(tmp_path / "k.json")
+    assert files.save_kernels(panel, tmp_path / "k.json")
     order = panel.learned.order("size")
     saved = panel.learned.kernels[order]
-    assert panel.load_kernels(tmp_path / "k.json")
+    assert files.load_kernels(panel, tmp_path / "k.json")
     np.testing.assert_allclose(panel.learned.kernels, saved, rtol=1e-6)
     assert panel.learned.sizes is None and panel.montage.tile_count() == 12
     (tmp_path / "bad.json").write_text("{not json")
-    assert not panel.load_kernels(tmp_path / "bad.json")
+    assert not files.load_kernels(panel, tmp_path / "bad.json")
     assert "bad.json" in panel.controls.file_error.text()
 
 
@@ -196,7 +205,7 @@ def test_comparison_rows_appear_in_the_table(panel, tmp_path, qtbot):
 
     digits = load_digits()
     np.savez(tmp_path / "d.npz", images=digits.images[:300], labels=digits.target[:300])
-    assert panel.compare.open_dataset(tmp_path / "d.npz")
+    assert files.open_dataset(panel.compare, tmp_path / "d.npz")
     assert "300 images of 8x8" in panel.compare_controls.dataset_label.text()
     panel.compare_controls.change(kernels=6)
     qtbot.mouseClick(panel.compare_controls.run_button, Qt.LeftButton)
@@ -215,17 +224,17 @@ def test_comparison_rows_appear_in_the_table(panel, tmp_path, qtbot):
 def test_comparison_controls_bind_both_ways(panel):
     cc = panel.compare_controls
     changes = []
-    cc.params_changed.connect(changes.append)
+    cc.changed.connect(changes.append)
     cc.set_boxes["hand"].setChecked(False)
-    cc._w["kernels"].setValue(16)
-    assert cc.params().sets == ("raw", "random", "kmeans") and cc.params().kernels == 16 and len(changes) == 2
-    cc.set_params(CompareParams(kernels=7, sets=("kmeans",)))
-    assert cc._w["kernels"].value() == 7 and not cc.set_boxes["raw"].isChecked() and len(changes) == 2
+    cc.form.widgets["kernels"].setValue(16)
+    assert cc.settings().sets == ("raw", "random", "kmeans") and cc.settings().kernels == 16 and len(changes) == 2
+    cc.set_settings(CompareSettings(kernels=7, sets=("kmeans",)))
+    assert cc.form.widgets["kernels"].value() == 7 and not cc.set_boxes["raw"].isChecked() and len(changes) == 2
     cc.set_boxes["kmeans"].setChecked(False)  # the last one stays
-    assert cc.set_boxes["kmeans"].isChecked() and cc.params().sets == ("kmeans",)
+    assert cc.set_boxes["kmeans"].isChecked() and cc.settings().sets == ("kmeans",)
     assert "at least one" in cc.error_label.text()
-    cc._w["seed"].setValue(3)
-    assert cc.error_label.text() == "" and cc.params().seed == 3
+    cc.form.widgets["seed"].setValue(3)
+    assert cc.error_label.text() == "" and cc.settings().seed == 3
     assert panel.compare_controls.status_label.text() == "Settings changed: press Run comparison."
 
 
@@ -233,7 +242,7 @@ def test_bad_dataset_file_keeps_the_last_one(panel, tmp_path):
     messages = []
     panel.message.connect(messages.append)
     (tmp_path / "bad.npz").write_bytes(b"garbage")
-    assert not panel.compare.open_dataset(tmp_path / "bad.npz")
+    assert not files.open_dataset(panel.compare, tmp_path / "bad.npz")
     assert "bad.npz" in panel.compare_controls.error_label.text() and panel.compare.dataset is None
     assert messages and "not a zip file" in messages[0]
 
@@ -278,9 +287,112 @@ def test_runner_in_the_background_drops_stale_runs(qtbot):
 def test_panel_learns_in_the_background_when_shown(qtbot, bank):
     panel = LearningPanel(bank)
     qtbot.addWidget(panel)
-    panel.controls.set_params(LearnParams(**SMALL))
+    panel.controls.set_settings(LearnSettings(**SMALL))
     panel.resize(1200, 800)
     panel.show()
     qtbot.waitUntil(lambda: panel.frames_displayed() >= 1, timeout=20000)
     assert panel.montage.tile_count() == 12
     panel.shutdown()
+
+
+def test_a_status_line_that_wraps_leaves_the_feature_set_boxes_whole(panel, qtbot):
+    """The comparison's form sits in nested widgets in a scroll area: Qt's QFormLayout could lay it out
+    with heights measured at another width and squeeze the check boxes (the form's FormLayout measures
+    again)."""
+    from PySide6.QtWidgets import QApplication
+
+    panel.resize(1500, 840)
+    panel.show()
+    for _ in range(20):  # shown, laid out, the kernels learned
+        QApplication.processEvents()
+    cc = panel.compare_controls
+    boxes = list(cc.set_boxes.values())
+    heights = [box.height() for box in boxes]
+    cc.status_label.setText("a status line long enough to wrap over two lines in the column of controls, no more")
+    for _ in range(10):
+        QApplication.processEvents()
+    assert [box.height() for box in boxes] == heights
+    assert cc.status_label.height() == cc.status_label.heightForWidth(cc.status_label.width())
+    requests = []
+
+    class Watch(QObject):
+        def eventFilter(self, _watched, event):
+            requests.append(event.type() == QEvent.Type.LayoutRequest)
+            return False
+
+    watch = Watch()
+    cc.form.groups["Compare feature sets"].installEventFilter(watch)
+    for _ in range(10):
+        QApplication.processEvents()
+    assert not any(requests)  # settled: the form's extra pass does not start another
+
+
+# ---- settings, hooks and the theme -----------------------------------------------------------------
+def test_a_user_change_reaches_the_settings_and_the_view_and_shown_settings_do_not_echo(panel):
+    panel.learn()
+    learned, seen = [], []
+    panel.controls.learn_changed.connect(learned.append)
+    panel.controls.montage_form.changed.connect(seen.append)
+    widget(panel.controls, "relearn").setChecked(False)  # the switch alone: nothing to learn again
+    assert learned == [] and not panel.controls.settings().relearn
+    widget(panel.controls, "whiten").setChecked(False)
+    assert learned == [panel.controls.settings()] and not panel.controls.settings().whiten
+    assert panel.controls.status_label.text() == "Settings changed: press Learn kernels."
+    assert not widget(panel.controls, "zca_eps").isEnabled()
+    widget(panel.controls, "source").setCurrentIndex(2)
+    assert panel.controls.folder_row.isVisibleTo(panel.controls)
+    panel.controls.set_settings(LearnSettings(**{**SMALL, "k": 5}))  # shown, not used: no echo
+    panel.controls.montage_form.set_settings(MontageSettings(show="kernels"))
+    assert len(learned) == 2 and seen == [] and widget(panel.controls, "k").value() == 5
+    assert "centroids" in panel.montage.title.text  # the view follows changes, not shown settings
+    show = widget(panel.controls, "show")
+    show.setCurrentIndex(show.findData("centroids"))
+    show.setCurrentIndex(show.findData("kernels"))
+    assert [s.show for s in seen] == ["centroids", "kernels"] and "kernels for raw pictures" in panel.montage.title.text
+
+
+def test_current_and_applied_settings(panel, qtbot):
+    learn, montage, compare = panel.current_settings()
+    assert learn == LearnSettings(**SMALL) and montage == MontageSettings() and compare == CompareSettings()
+    panel.apply_settings(replace(montage, sort_by="orientation"))
+    assert widget(panel.controls, "sort_by").currentData() == "orientation"
+    panel.apply_settings(replace(compare, kernels=9, sets=("raw",)))
+    assert panel.compare_controls.form.widgets["kernels"].value() == 9
+    assert [name for name, box in panel.compare_controls.set_boxes.items() if box.isChecked()] == ["raw"]
+    assert panel.compare_controls.status_label.text() == "Settings changed: press Run comparison."
+    panel.learn()
+    panel.apply_settings(replace(learn, k=7))  # as a user: re-learns (the switch is on) once the burst is over
+    assert panel._learn_dirty and widget(panel.controls, "k").value() == 7
+    qtbot.waitUntil(lambda: panel.learned is not None and len(panel.learned.kernels) == 7)
+    assert panel.current_settings()[0].k == 7
+    with pytest.raises(ValueError, match="no settings of type"):
+        panel.apply_settings(object())
+
+
+def test_fonts_follow_the_theme_and_nothing_needs_the_old_walker(panel):
+    from convlab.ui.theme import theme
+    from convlab.ui.ui_scale import apply_ui_scale
+
+    panel.learn()
+    panel.compare.dataset = None
+    panel.compare_controls.change(kernels=4, digits_side=8, sets=("raw", "hand"))
+    panel.compare.run()
+    view, montage = panel.comparison, panel.montage
+
+    def sizes():
+        bar_text = [i for i in view.accuracy_plot.items() if isinstance(i, pg.TextItem)][0]
+        return (montage.title.opts["size"], montage.labels[0].textItem.font().pointSizeF(),
+                panel.samples.before.ci.getItem(0, 0).opts["size"], view.accuracy_plot.getPlotItem().titleLabel.opts[
+                    "size"], view.accuracy_plot.getAxis("bottom").style["tickFont"].pointSizeF(),
+                bar_text.textItem.font().pointSizeF(), view.legend.opts["labelTextSize"])
+
+    assert sizes() == ("12pt", 11.0, "12pt", "13pt", 12.0, 12.0, "11pt")
+    try:
+        theme().set_scale(2.0)
+        assert sizes() == ("24pt", 22.0, "24pt", "26pt", 24.0, 24.0, "22pt")
+        assert apply_ui_scale(panel, 2.0) == 0  # every font and pen of the panel follows the theme itself
+    finally:
+        theme().set_scale(1.0)
+    assert sizes() == ("12pt", 11.0, "12pt", "13pt", 12.0, 12.0, "11pt")
+    error = panel.controls.input_error
+    assert error.styleSheet() == f"color: {ERROR_COLOUR};" and error.property(THEMED)

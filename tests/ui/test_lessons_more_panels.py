@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 from convlab.io.lessons import Lesson, LessonBank, load_lesson
+from convlab.lab.learning import LearnSettings
 from convlab.ui.lesson_menu import shipped_lessons
 from convlab.ui.lesson_state import apply_lesson
-from convlab.ui.panels.learning.tasks import LearnParams
 from convlab.lab.translation import ShiftSettings
 from convlab.ui.panels.translation.lesson import ROTATION_DEFAULTS
 
@@ -125,26 +125,31 @@ def test_translation_kernels_named_by_the_lessons_own_bank(window, qtbot):
 
 
 # ---- feature learning ------------------------------------------------------------------------------
+def learning_widget(controls, key):
+    """The control of a LearnSettings or MontageSettings field."""
+    return controls.form.widgets[key] if key in controls.form.widgets else controls.montage_form.widgets[key]
+
+
 def customise_learning(lp, size, whiten, method, sort_by, relearn, kernels, sets, tab):
     c, cc = lp.controls, lp.compare_controls
-    choose(c.widget("source"), "collected" if whiten else "frame")
-    c.widget("size").setValue(size)
-    c.widget("count").setValue(size * 1000)
-    c.widget("color").setChecked(not whiten)
-    c.widget("seed").setValue(size + 1)
-    c.widget("normalize").setChecked(not whiten)
-    c.widget("norm_eps").setText(f"{size / 4}")
-    c.widget("norm_eps").editingFinished.emit()
-    c.widget("whiten").setChecked(whiten)
-    c.widget("zca_eps").setText(f"{size / 8}")
-    c.widget("zca_eps").editingFinished.emit()
-    c.widget("k").setValue(size * 2)
-    choose(c.widget("method"), method)
-    c.widget("max_iter").setValue(size * 3)
-    choose(c.widget("sort_by"), sort_by)
-    choose(c.widget("show"), "kernels" if whiten else "centroids")
-    c.auto_box.setChecked(relearn)
-    for key, w in cc._w.items():
+    choose(learning_widget(c, "source"), "collected" if whiten else "frame")
+    learning_widget(c, "size").setValue(size)
+    learning_widget(c, "count").setValue(size * 1000)
+    learning_widget(c, "color").setChecked(not whiten)
+    learning_widget(c, "seed").setValue(size + 1)
+    learning_widget(c, "normalize").setChecked(not whiten)
+    learning_widget(c, "norm_eps").setText(f"{size / 4}")
+    learning_widget(c, "norm_eps").editingFinished.emit()
+    learning_widget(c, "whiten").setChecked(whiten)
+    learning_widget(c, "zca_eps").setText(f"{size / 8}")
+    learning_widget(c, "zca_eps").editingFinished.emit()
+    learning_widget(c, "k").setValue(size * 2)
+    choose(learning_widget(c, "method"), method)
+    learning_widget(c, "max_iter").setValue(size * 3)
+    choose(learning_widget(c, "sort_by"), sort_by)
+    choose(learning_widget(c, "show"), "kernels" if whiten else "centroids")
+    learning_widget(c, "relearn").setChecked(relearn)
+    for key, w in cc.form.widgets.items():
         w.setValue(kernels + (8 if key == "digits_side" else 0) if key != "size" else 3 + kernels % 5)
     for name, box in cc.set_boxes.items():
         box.setChecked(True)
@@ -169,20 +174,21 @@ def test_learning_settings_round_trip_without_starting_a_run(window, qtbot):
     settle(qtbot)
     assert as_json(lp.lesson_state()) == saved
     c = lp.controls
-    assert c.widget("zca_eps").text() == "1.5" and c.widget("norm_eps").text() == "3" and not c.auto_box.isChecked()
-    assert c.widget("method").currentData() == "minibatch" and c.view().show == "kernels"
+    assert learning_widget(c, "zca_eps").text() == "1.5" and learning_widget(c, "norm_eps").text() == "3"
+    assert not learning_widget(c, "relearn").isChecked()
+    assert learning_widget(c, "method").currentData() == "minibatch" and c.montage().show == "kernels"
     assert [n for n, b in lp.compare_controls.set_boxes.items() if b.isChecked()] == ["hand", "kmeans"]
     assert lp.tabs.currentIndex() == 1
     # applying set the widgets only: nothing was learned or compared in the background
     assert lp.learned is None and not lp.learn_runner.is_running() and lp.frames_displayed() == 0
     assert not lp.compare.runner.is_running() and lp.comparison.rows == []
     assert lp.apply_lesson_state({"k": 5}) == []  # missing fields take their default
-    assert lp.controls.params() == LearnParams(k=5) and lp.controls.auto_box.isChecked()
+    assert lp.controls.settings() == LearnSettings(k=5) and learning_widget(lp.controls, "relearn").isChecked()
 
 
 def test_learning_relearns_only_as_its_switch_says(window, qtbot):
     lp = panel(window, "learning")
-    lp.controls.set_params(LearnParams(**SMALL))
+    lp.controls.set_settings(LearnSettings(**SMALL))
     lp.learn()
     assert lp.frames_displayed() == 1 and lp.learned.kernels.shape == (12, 6, 6)
     base = {**lp.lesson_state(), "relearn": False, "k": 7}
@@ -202,9 +208,9 @@ def test_a_folder_that_is_not_here_falls_back_to_the_frame(window, tmp_path):
     lp = panel(window, "learning")
     warnings = lp.apply_lesson_state({"source": "folder", "folder": str(tmp_path / "gone"), "k": 4})
     assert len(warnings) == 1 and "not on this computer" in warnings[0]
-    assert lp.controls.params() == LearnParams(folder=str(tmp_path / "gone"), k=4)
+    assert lp.controls.settings() == LearnSettings(folder=str(tmp_path / "gone"), k=4)
     assert lp.apply_lesson_state({"source": "folder", "folder": str(tmp_path)}) == []
-    assert lp.controls.params().source == "folder" and lp.controls.folder_row.isVisibleTo(lp.controls)
+    assert lp.controls.settings().source == "folder" and lp.controls.folder_row.isVisibleTo(lp.controls)
 
 
 # ---- bad values ------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The declarative form: one control per declared field, both directions, no echo."""
 from dataclasses import dataclass, replace
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QPushButton, QSpinBox
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QPushButton,
+                               QSpinBox)
 
 from convlab.lab.settings import setting
 from convlab.ui.widgets.settings_form import ScaledSlider, SettingsForm
@@ -105,3 +106,59 @@ def test_hints_signed_slider_indented_box_and_choices_offered_at_run_time(qtbot)
     button = QPushButton("Play")
     form.add_row("Shift", button, after="shift")
     assert layout.getWidgetPosition(button)[0] == layout.getWidgetPosition(w["shift"])[0] + 1
+
+
+@dataclass(frozen=True)
+class Typed:
+    folder: str = setting("", "")
+    eps: float = setting(10.0, "Epsilon", low=0.0, high=1e30, nonzero=True)
+    whiten: bool = setting(True, "whiten")
+    size: int = setting(8, "Size", low=3, high=16)
+
+
+def make_typed(qtbot):
+    form = SettingsForm(Typed(), sections=(("Patches", ("folder", "eps", "whiten", "size")),),
+                        hints={"eps": "text", "whiten": "indented"})
+    qtbot.addWidget(form)
+    return form
+
+
+def test_text_and_typed_numbers_use_line_edits_and_refuse_bad_numbers(qtbot):
+    form = make_typed(qtbot)
+    seen, refused = [], []
+    form.changed.connect(seen.append)
+    form.invalid.connect(refused.append)
+    folder, eps = form.widgets["folder"], form.widgets["eps"]
+    assert isinstance(folder, QLineEdit) and isinstance(eps, QLineEdit) and eps.text() == "10"
+    folder.setText("  /tmp/photos ")
+    folder.editingFinished.emit()
+    assert seen == [Typed(folder="/tmp/photos")]
+    for bad in ("abc", "nan", "-1", "0"):
+        eps.setText(bad)
+        eps.editingFinished.emit()
+        assert refused[-1] == f"Epsilon must be a number > 0; got '{bad}'" and eps.text() == "10"
+    assert len(seen) == 1 and len(refused) == 4
+    eps.setText("2.5")
+    eps.editingFinished.emit()
+    assert seen[-1].eps == 2.5 and len(seen) == 2
+    form.set_settings(Typed(eps=0.25))
+    assert eps.text() == "0.25" and len(seen) == 2
+
+
+def test_indented_check_boxes_rows_inserted_above_a_field_and_widgets_beside_one(qtbot):
+    form = make_typed(qtbot)
+    layout = form.groups["Patches"].layout()
+    box = form.widgets["whiten"]
+    assert layout.getWidgetPosition(box) == (2, QFormLayout.ItemRole.FieldRole)
+    browse, note = QPushButton("Browse…"), QLabel("3 frames")
+    holder = form.beside("folder", browse)
+    assert browse.parent() is holder and form.widgets["folder"].parent() is holder
+    assert layout.getWidgetPosition(holder)[0] == 0
+    form.add_row("Patches", note, before="eps")
+    assert layout.getWidgetPosition(note)[0] == 1 and layout.getWidgetPosition(form.widgets["eps"])[0] == 2
+    form.add_row("Patches", QLabel("first"), before="folder")  # a field with a holder
+    assert layout.getWidgetPosition(holder)[0] == 1
+    form.widgets["folder"].setText("x")
+    form.widgets["folder"].editingFinished.emit()
+    assert form.settings().folder == "x"  # the control still works from its holder
+

@@ -2,22 +2,24 @@
 from __future__ import annotations
 
 import math
-from dataclasses import fields, replace
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from convlab.engine.compare import FEATURE_SET_LABELS, FEATURE_SETS
-from convlab.ui.panels.learning.tasks import CompareParams
-from convlab.ui.widgets.form import spin
+from convlab.lab.compare import CompareSettings
+from convlab.ui.panels.learning.controls import error_label, row_of
+from convlab.ui.theme import TEXT_COLOUR, theme
+from convlab.ui.widgets.settings_form import SettingsForm
 
 SET_COLOURS = {"raw": "#7f7f7f", "hand": "#1f77b4", "random": "#ff7f0e", "kmeans": "#2ca02c"}
 TIME_COLOURS = (("learn_seconds", "learn kernels", "#d62728"), ("extract_seconds", "extract features", "#1f77b4"),
                 ("train_seconds", "train classifier", "#2ca02c"))
+OUTLINE_COLOUR, NOTE_COLOUR = "#333333", "#555555"
+TITLE = "Compare feature sets"
+FORM_FIELDS = ("digits_side", "kernels", "size", "seed")
 _KEEP_ONE = "Keep at least one feature set."
 COLUMNS = ("feature set", "kernels", "features", "test accuracy", "learn s", "extract s", "train s")
 HELP = ("Each feature set goes through the same steps: convolution with its kernels ('valid'), an activation, "
@@ -34,26 +36,23 @@ EMPTY_NOTES = ("No comparison yet.\nPress \u201cRun comparison\u201d (left) to t
                "The seconds each step takes\nappear here after a comparison.")
 
 
-class CompareControls(QGroupBox):
-    """Data set, banks, feature sets, run and cancel."""
+class CompareControls(QWidget):
+    """Data set, banks, feature sets, run and cancel: a form built from CompareSettings, one check box per
+    feature set (at least one stays checked), and the buttons around them."""
 
-    params_changed = Signal(object)  # CompareParams
+    changed = Signal(object)  # CompareSettings
     run_requested = Signal()
     cancel_requested = Signal()
     open_requested = Signal()
     digits_requested = Signal()
 
     def __init__(self, parent=None):
-        super().__init__("Compare feature sets", parent)
-        self._params = CompareParams()
+        super().__init__(parent)
+        self.form = SettingsForm(CompareSettings(), ((TITLE, FORM_FIELDS),))
         self.dataset_label = QLabel("digits")
         self.dataset_label.setWordWrap(True)
-        self.error_label = QLabel("")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         self.open_button, self.digits_button = QPushButton("Open .npz…"), QPushButton("Bundled digits")
-        self._w = {"kernels": spin(1, 64, 32), "size": spin(2, 15, 5), "seed": spin(0, 99999, 0),
-                   "digits_side": spin(8, 32, 20)}
         self.set_boxes = {name: QCheckBox(FEATURE_SET_LABELS[name]) for name in FEATURE_SETS}
         self.run_button, self.cancel_button = QPushButton("Run comparison"), QPushButton("Cancel")
         self.progress = QProgressBar()
@@ -61,84 +60,68 @@ class CompareControls(QGroupBox):
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
         self._layout()
-        for w in self._w.values():
-            w.valueChanged.connect(self._on_widget_changed)
         for box in self.set_boxes.values():
-            box.toggled.connect(self._on_widget_changed)
+            box.toggled.connect(self._on_box_toggled)
+        self.form.changed.connect(self._on_form_changed)
         self.run_button.clicked.connect(self.run_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.open_button.clicked.connect(self.open_requested)
         self.digits_button.clicked.connect(self.digits_requested)
-        self.set_params(self._params)
+        self._show_sets(self.settings().sets)
         self.set_running(False)
 
     def _layout(self) -> None:
-        form = QFormLayout(self)
-        form.addRow(self.dataset_label)
-        row = QHBoxLayout()
-        row.addWidget(self.open_button)
-        row.addWidget(self.digits_button)
-        form.addRow(row)
-        form.addRow(self.error_label)
-        for key, label in (("digits_side", "Digits upsampled to"), ("kernels", "Kernels per bank"),
-                           ("size", "Kernel size"), ("seed", "Seed")):
-            form.addRow(label, self._w[key])
+        f, first = self.form, FORM_FIELDS[0]
+        f.add_row(TITLE, self.dataset_label, before=first)
+        f.add_row(TITLE, row_of(self.open_button, self.digits_button), before=first)
+        f.add_row(TITLE, self.error_label, before=first)
         grid = QGridLayout()
         for i, box in enumerate(self.set_boxes.values()):
             grid.addWidget(box, i // 2, i % 2)
-        form.addRow(grid)
-        row = QHBoxLayout()
-        row.addWidget(self.run_button)
-        row.addWidget(self.cancel_button)
-        form.addRow(row)
-        form.addRow(self.progress)
-        form.addRow(self.status_label)
+        f.add_row(TITLE, grid)
+        for widget in (row_of(self.run_button, self.cancel_button), self.progress, self.status_label):
+            f.add_row(TITLE, widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(f)
 
-    def _on_widget_changed(self, *_args) -> None:
+    def _on_box_toggled(self, *_args) -> None:
         sets = tuple(name for name, box in self.set_boxes.items() if box.isChecked())
         if not sets:  # at least one feature set: undo the last uncheck
-            self.set_params(self._params)
+            self._show_sets(self.settings().sets)
             self.error_label.setText(_KEEP_ONE)
             return
+        self.form.change(sets=sets)
+
+    def _on_form_changed(self, settings: CompareSettings) -> None:
         if self.error_label.text() == _KEEP_ONE:
             self.error_label.setText("")
-        params = CompareParams(sets=sets, **{k: w.value() for k, w in self._w.items()})
-        if params != self._params:
-            self._params = params
-            self.params_changed.emit(params)
+        self.changed.emit(settings)
 
-    def params(self) -> CompareParams:
-        """The current settings."""
-        return self._params
-
-    def set_params(self, params: CompareParams) -> None:
-        """Show settings without echoing a change."""
-        self._params = params
-        for f in fields(params):
-            if f.name in self._w:
-                self._w[f.name].blockSignals(True)
-                self._w[f.name].setValue(getattr(params, f.name))
-                self._w[f.name].blockSignals(False)
+    def _show_sets(self, sets) -> None:
         for name, box in self.set_boxes.items():
             box.blockSignals(True)
-            box.setChecked(name in params.sets)
+            box.setChecked(name in sets)
             box.blockSignals(False)
 
+    def settings(self) -> CompareSettings:
+        """The current settings."""
+        return self.form.settings()
+
+    def set_settings(self, settings: CompareSettings) -> None:
+        """Show settings without echoing a change."""
+        self.form.set_settings(settings)
+        self._show_sets(settings.sets)
+
     def change(self, **changes) -> None:
-        """Change settings as a user would (emits params_changed)."""
-        self.set_params(replace(self._params, **changes))
-        self.params_changed.emit(self._params)
+        """Change settings as a user would (emits ``changed`` when something changed)."""
+        self._show_sets(changes.get("sets", self.settings().sets))
+        self.form.change(**changes)
 
     def set_running(self, running: bool) -> None:
         """Enable Run or Cancel."""
         self.run_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
-
-
-def _bar_font() -> QFont:
-    font = QFont()
-    font.setPointSize(12)
-    return font
 
 
 class ComparisonView(QWidget):
@@ -152,15 +135,16 @@ class ComparisonView(QWidget):
         for plot, title, left in ((self.accuracy_plot, "Test accuracy per feature set", "test accuracy (%)"),
                                   (self.time_plot, "Seconds: learn the kernels, extract features, train",
                                    "seconds")):
-            plot.setTitle(title, size="13pt", color="#111111")
-            plot.setLabel("left", left, **{"font-size": "12pt", "color": "#111111"})
+            plot.setLabel("left", left, color=TEXT_COLOUR)
             plot.setMouseEnabled(False, False)
             plot.hideButtons()
             plot.getAxis("left").enableAutoSIPrefix(False)
             for axis in ("left", "bottom"):
-                plot.getAxis(axis).setTickFont(_bar_font())
-                plot.getAxis(axis).setTextPen("#111111")
-        self.legend = self.time_plot.addLegend(offset=(10, 10), labelTextSize="11pt", labelTextColor="#111111")
+                plot.getAxis(axis).setTextPen(TEXT_COLOUR)
+            theme().style_plot(plot, tick_role="body", label_role="body")
+            theme().set_title(plot, title, role="note")
+        self.legend = self.time_plot.addLegend(offset=(10, 10), labelTextSize=theme().size("small"),
+                                               labelTextColor=TEXT_COLOUR)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
@@ -177,14 +161,18 @@ class ComparisonView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top, 3)
         layout.addLayout(bottom, 2)
-        self.set_rows([])
+        self._fill_table()
+        theme().follow(self, self._draw)  # bar labels, notes, legend and outlines at the theme's sizes
+
+    def _draw(self) -> None:
+        self._draw_accuracy()
+        self._draw_times()
 
     def set_rows(self, rows) -> None:
         """Show the rows so far (a finished or partial comparison)."""
         self.rows = list(rows)
         self._fill_table()
-        self._draw_accuracy()
-        self._draw_times()
+        self._draw()
 
     def bar_heights(self) -> list[float]:
         """Accuracy bars as drawn, in percent (for tests and screenshots)."""
@@ -217,8 +205,8 @@ class ComparisonView(QWidget):
             plot.showAxis(axis, bool(self.rows))
         if self.rows:
             return True
-        text = pg.TextItem(note, color="#555555", anchor=(0.5, 0.5))
-        text.setFont(_bar_font())
+        text = pg.TextItem(note, color=NOTE_COLOUR, anchor=(0.5, 0.5))
+        text.setFont(theme().font("body"))
         text.setPos(0.5, 0.5)
         plot.addItem(text)
         plot.setXRange(0, 1, padding=0)
@@ -228,32 +216,33 @@ class ComparisonView(QWidget):
     def _draw_accuracy(self) -> None:
         plot = self.accuracy_plot
         if not self._prepare(plot, EMPTY_NOTES[0]):
-            plot.setTitle("Test accuracy per feature set", size="13pt", color="#111111")
+            theme().set_title(plot, "Test accuracy per feature set", role="note")
             return
         values = self.bar_heights()
         floor = max(0.0, 5.0 * math.floor((min(values) - 3.0) / 5.0))
         brushes = [pg.mkBrush(SET_COLOURS[r.feature_set]) for r in self.rows]
         plot.addItem(pg.BarGraphItem(x=list(range(len(values))), height=[v - floor for v in values], y0=floor,
-                                     width=0.6, brushes=brushes, pen=pg.mkPen("#333333")))
+                                     width=0.6, brushes=brushes, pen=theme().pen(OUTLINE_COLOUR)))
         for i, v in enumerate(values):
-            text = pg.TextItem(f"{v:.1f}%", color="#111111", anchor=(0.5, 1.0))
-            text.setFont(_bar_font())
+            text = pg.TextItem(f"{v:.1f}%", color=TEXT_COLOUR, anchor=(0.5, 1.0))
+            text.setFont(theme().font("body"))
             text.setPos(i, v)
             plot.addItem(text)
         plot.setYRange(floor, 100.0 + (100.0 - floor) * 0.12, padding=0)
-        plot.setTitle("Test accuracy per feature set" + (f" (axis from {floor:g}%)" if floor > 0 else ""),
-                      size="13pt", color="#111111")
+        theme().set_title(plot, "Test accuracy per feature set" + (f" (axis from {floor:g}%)" if floor > 0 else ""),
+                          role="note")
         self._ticks(plot)
 
     def _draw_times(self) -> None:
         plot = self.time_plot
         self.legend.clear()
+        self.legend.setLabelTextSize(theme().size("small"))
         if not self._prepare(plot, EMPTY_NOTES[1]):
             return
         for offset, (attr, name, colour) in zip((-0.22, 0.0, 0.22), TIME_COLOURS):
             bars = pg.BarGraphItem(x=[i + offset for i in range(len(self.rows))],
                                    height=[getattr(r, attr) for r in self.rows], width=0.2,
-                                   brush=pg.mkBrush(colour), pen=pg.mkPen("#333333"))
+                                   brush=pg.mkBrush(colour), pen=theme().pen(OUTLINE_COLOUR))
             plot.addItem(bars)
             self.legend.addItem(bars, name)
         top = max(max(r.learn_seconds, r.extract_seconds, r.train_seconds) for r in self.rows)

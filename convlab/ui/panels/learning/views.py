@@ -6,10 +6,9 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from convlab.ui.widgets.colormaps import diverging_lut
+from convlab.ui.theme import TEXT_COLOUR, diverging_lut, theme
 
 GAP_COLOUR = np.array([200, 200, 200], np.uint8)
 BAR_COLOUR = np.array([40, 40, 40], np.uint8)
@@ -56,11 +55,18 @@ def mosaic(tiles, columns, style="diverging", zoom=1, gap=1, bars=None, bar_heig
     return image, (cell_h, cell_w)
 
 
+def set_title(label: pg.LabelItem, text: str) -> None:
+    """Show ``text`` in a view's title at the theme's body size."""
+    label.setText(text, size=theme().size("body"), color=TEXT_COLOUR)
+
+
 def _image_view(title: str):
-    """A GraphicsLayoutWidget with a titled, aspect-locked, y-down view holding one ImageItem."""
+    """A GraphicsLayoutWidget with a titled, aspect-locked, y-down view holding one ImageItem; the title
+    follows the theme."""
     widget = pg.GraphicsLayoutWidget()
     widget.setBackground("w")
-    widget.ci.addLabel(title, size="12pt", color="#111111", row=0, col=0)
+    label = widget.ci.addLabel(title, row=0, col=0)
+    theme().follow(widget, lambda: set_title(label, label.text))
     view = widget.ci.addViewBox(row=1, col=0, lockAspect=True, invertY=True, enableMenu=False)
     view.setMouseEnabled(False, False)
     image = pg.ImageItem(axisOrder="row-major")
@@ -86,6 +92,7 @@ class KernelMontage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.widget)
         self.widget.scene().sigMouseMoved.connect(self._on_mouse)
+        theme().follow(self, self._restyle_labels)
 
     def tile_count(self) -> int:
         """How many kernels are shown."""
@@ -113,7 +120,7 @@ class KernelMontage(QWidget):
         self.order = np.asarray(order)
         self.image.setImage(picture, levels=None, autoLevels=False)
         self.view.setRange(xRange=(0, picture.shape[1]), yRange=(0, picture.shape[0]), padding=0.01)
-        self.title.setText(title, size="12pt", color="#111111")
+        set_title(self.title, title)
         self._set_labels(share if labelled else None, s * zoom, bar_height, gap)
 
     def _best_columns(self, count, cell) -> int:
@@ -134,15 +141,17 @@ class KernelMontage(QWidget):
         self.labels = []
         if share is None:
             return
-        font = QFont()
-        font.setPointSize(11)
         for i, value in enumerate(share):
-            label = pg.TextItem(f"{100 * value:.1f}%", color="#111111", anchor=(0.5, 0.0))
-            label.setFont(font)
+            label = pg.TextItem(f"{100 * value:.1f}%", color=TEXT_COLOUR, anchor=(0.5, 0.0))
+            label.setFont(theme().font("small"))
             top = gap + (i // self._columns) * self._cell[0] + tile + bar_height - 2
             label.setPos(gap + (i % self._columns) * self._cell[1] + tile / 2, top)
             self.view.addItem(label)
             self.labels.append(label)
+
+    def _restyle_labels(self) -> None:
+        for label in self.labels:
+            label.setFont(theme().font("small"))
 
     def _on_mouse(self, position) -> None:
         point = self.view.mapSceneToView(position)
@@ -176,5 +185,5 @@ class PatchSamples(QWidget):
             picture, _ = mosaic(patches, columns, style="gray", zoom=zoom, gap=2)
             item.setImage(picture, levels=None, autoLevels=False)
             view.setRange(xRange=(0, picture.shape[1]), yRange=(0, picture.shape[0]), padding=0.01)
-        self.after.ci.getItem(0, 0).setText(after_title, size="12pt", color="#111111")
+        set_title(self.after.ci.getItem(0, 0), after_title)
         self.shown = len(before)
