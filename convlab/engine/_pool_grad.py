@@ -42,7 +42,8 @@ def _route_to_winner(grad, padded, grad_out, positions, kind, real):
         winner = (values == best) & waiting
         if real is not None:
             winner &= view(real)
-        np.add(view(grad), grad_out, out=view(grad), where=winner)
+        target = view(grad)
+        target += np.where(winner, grad_out, 0)  # (ufunc where= is ~3x slower on these views)
         waiting ^= winner  # winner is a subset of waiting: this clears it
 
 
