@@ -10,7 +10,8 @@ A field is declared with :func:`setting`; its kind follows the default value (bo
 str/bool/int with ``choices``). A settings class may define two optional methods, both Qt-free:
 ``settled()`` returns the settings with derived fields filled in (e.g. a decay that follows the
 width), and ``inactive()`` returns the names of the fields that currently have no effect (the form
-greys them out).
+greys them out); the form also applies ``changed_from(previous)`` to a user's change, where a class
+defines it (e.g. moving a Gabor slider picks the Gabor preset).
 
 >>> from dataclasses import dataclass
 >>> @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Setting:
         Digits after the decimal point for numbers.
     suffix : str
         A unit shown after a number.
+    nonzero : bool
+        A number that may not be 0 (a divisor).
     """
 
     label: str
@@ -70,6 +73,7 @@ class Setting:
     tooltip: str = ""
     decimals: int = 2
     suffix: str = ""
+    nonzero: bool = False
 
     def shown(self, value) -> str:
         """How ``value`` reads in the form (a choice's label, else the value).
@@ -81,7 +85,7 @@ class Setting:
 
 
 def setting(default, label: str, *, low=None, high=None, step=None, choices=None, labels=None, tooltip: str = "",
-            decimals: int = 2, suffix: str = ""):
+            decimals: int = 2, suffix: str = "", nonzero: bool = False):
     """A dataclass field with its default and what the form and the checks need to know.
 
     Parameters
@@ -92,7 +96,7 @@ def setting(default, label: str, *, low=None, high=None, step=None, choices=None
         The form's row label.
     low, high : float, optional
         The range of an int or float field (required for them).
-    step, choices, labels, tooltip, decimals, suffix
+    step, choices, labels, tooltip, decimals, suffix, nonzero
         See :class:`Setting`.
 
     Returns
@@ -106,7 +110,7 @@ def setting(default, label: str, *, low=None, high=None, step=None, choices=None
         If a number has no range, the default is outside it, or a choice's default is not a choice.
     """
     meta = Setting(label, low, high, step, None if choices is None else tuple(choices), labels, tooltip, decimals,
-                   suffix)
+                   suffix, nonzero)
     _check_declaration(default, meta)
     return dataclasses.field(default=default, metadata={_KEY: meta})
 
@@ -120,6 +124,8 @@ def _check_declaration(default, meta: Setting) -> None:
         return
     if meta.low is None or meta.high is None or not meta.low <= default <= meta.high:
         raise ValueError(f"'{meta.label}' needs a range that holds its default {default!r}")
+    if meta.nonzero and default == 0:
+        raise ValueError(f"'{meta.label}' may not be 0, so its default cannot be 0")
 
 
 def setting_fields(cls) -> list[tuple[str, Setting, object]]:
@@ -139,7 +145,7 @@ def _checker(meta: Setting, default):
     if isinstance(default, int):
         return integer(int(meta.low), int(meta.high))
     if isinstance(default, float):
-        return number(meta.low, meta.high)
+        return number(meta.low, meta.high, nonzero=meta.nonzero)
     return _text_checker
 
 
