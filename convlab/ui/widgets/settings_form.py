@@ -5,18 +5,54 @@ declared field (see ``convlab.lab.settings``), laid out in titled groups. It emi
 the new frozen settings on a real change only, shows settings without echo (``set_settings``), and
 greys out the fields the settings call inactive. Panels add their other widgets (buttons, lists)
 to a group with ``add_row``.
+
+Hints choose another control for a field: ``"slider"`` (value beside it), ``"slider below"`` (value
+on its own row under it, written short: 0.2, not 0.20), ``"radio"`` (one radio button per choice, one
+under the other), ``"text"`` (a number typed in a line edit, checked when editing ends; a bad text is
+refused with a red note under its group, and the last valid value stays in use) and ``"indent"`` (a
+check box in the field column, under the other fields, rather than across the row).
+
+A settings class may define ``changed_from(previous)``: the settings a user's change leads to (e.g.
+moving a Gabor slider picks the Gabor preset); the form applies it to every change it emits.
 """
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QSlider, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
+from convlab.lab.numbers import format_value
 from convlab.lab.settings import setting_fields, settled
+from convlab.ui.theme import ERROR_COLOUR, theme
 
-__all__ = ["ScaledSlider", "SettingsForm", "control_for"]
+__all__ = ["NumberEdit", "RadioChoice", "ScaledSlider", "SettingsForm", "control_for", "error_label"]
+
+
+def error_label() -> QLabel:
+    """A hidden, word-wrapped, bold label in the one error colour, in the font around it."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setVisible(False)
+    # a style sheet fixes the font a label had when it was set: set again after every scale change
+    theme().follow(label, lambda: label.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;"))
+    return label
 
 
 class ScaledSlider(QWidget):
@@ -24,17 +60,20 @@ class ScaledSlider(QWidget):
 
     value_changed = Signal(float)
 
-    def __init__(self, low: float, high: float, scale: int, digits: int, unit: str = ""):
+    def __init__(self, low: float, high: float, scale: int, digits: int, unit: str = "", below: bool = False):
         super().__init__()
-        self.scale, self.digits, self.unit = scale, digits, unit
+        self.scale, self.digits, self.unit, self.below = scale, digits, unit, below
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(round(low * scale), round(high * scale))
-        self.readout = QLabel()
-        self.readout.setMinimumWidth(44)
+        self.readout = QLabel()  # with `below`, the form puts it on the row under the slider
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)
-        layout.addWidget(self.readout)
+        if below:  # alone in its row: sized as the bare slider would be
+            self.setSizePolicy(self.slider.sizePolicy())
+        else:
+            self.readout.setMinimumWidth(44)
+            layout.addWidget(self.readout)
         self.slider.valueChanged.connect(self._on_slider)
         self._show()
 
@@ -50,27 +89,93 @@ class ScaledSlider(QWidget):
         self._show()
 
     def _show(self) -> None:
-        self.readout.setText(f"{self.value():.{self.digits}f}{self.unit}")
+        text = f"{self.value():.{self.digits}f}"
+        if self.below and "." in text:
+            text = text.rstrip("0").rstrip(".")
+        self.readout.setText(text + self.unit)
 
     def _on_slider(self, _position) -> None:
         self._show()
         self.value_changed.emit(self.value())
 
 
-def control_for(meta, default, hint: str | None = None) -> QWidget:
+class RadioChoice(QWidget):
+    """One radio button per choice, one under the other."""
+
+    value_changed = Signal(object)
+
+    def __init__(self, meta):
+        super().__init__()
+        self.group = QButtonGroup(self)
+        self.buttons = {value: QRadioButton(meta.shown(value)) for value in meta.choices}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for button in self.buttons.values():
+            self.group.addButton(button)
+            layout.addWidget(button)
+        self.group.buttonToggled.connect(lambda _button, on: on and self.value_changed.emit(self.value()))
+
+    def value(self):
+        """The chosen value."""
+        return next((v for v, b in self.buttons.items() if b.isChecked()), None)
+
+    def set_value(self, value) -> None:
+        """Check the button of ``value`` without emitting."""
+        self.group.blockSignals(True)
+        self.buttons[value].setChecked(True)
+        self.group.blockSignals(False)
+
+
+class NumberEdit(QLineEdit):
+    """A number typed as text (a comma counts as a decimal point), read when editing ends."""
+
+    def __init__(self, name: str, meta):
+        super().__init__()
+        self.name, self.meta = name, meta
+
+    def value(self) -> float:
+        """The number typed; ValueError saying what is wrong with the text."""
+        text = self.text().strip().replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{self.name} must be a number, e.g. 1, 9 or 0.5; got {text!r}") from None
+        if not math.isfinite(value) or (self.meta.nonzero and value == 0):
+            raise ValueError(f"{self.name} must be a finite{' non-zero' if self.meta.nonzero else ''} number; "
+                             f"got {text!r}")
+        if not self.meta.low <= value <= self.meta.high:
+            raise ValueError(f"{self.name} must be a number from {self.meta.low:g} to {self.meta.high:g}; "
+                             f"got {text!r}")
+        return value
+
+    def set_value(self, value: float) -> None:
+        """Show ``value`` with the field's decimals (text that already reads as ``value`` stays as typed)."""
+        try:
+            if self.value() == value:
+                return
+        except ValueError:
+            pass
+        self.setText(format_value(value, self.meta.decimals))
+
+
+def control_for(meta, default, hint: str | None = None, name: str = "") -> QWidget:
     """The control for one field: a combo for choices, a check box for a flag, a spin box (or a
-    slider with ``hint="slider"``) for a number."""
-    if meta.choices is not None:
+    slider with ``hint="slider"``) for a number; other hints as in the module's description."""
+    if hint == "radio":
+        widget = RadioChoice(meta)
+    elif hint == "text":
+        widget = NumberEdit(name, meta)
+    elif meta.choices is not None:
         box = QComboBox()
         for value in meta.choices:
             box.addItem(meta.shown(value), value)
         widget = box
     elif isinstance(default, bool):
         widget = QCheckBox(meta.label)
-    elif hint == "slider":
+    elif hint in ("slider", "slider below"):
         step = meta.step or (1 if isinstance(default, int) else 0.01)
         digits = 0 if isinstance(default, int) else meta.decimals
-        widget = ScaledSlider(meta.low, meta.high, max(1, round(1 / step)), digits, meta.suffix)
+        widget = ScaledSlider(meta.low, meta.high, max(1, round(1 / step)), digits, meta.suffix, hint != "slider")
     elif isinstance(default, int):
         widget = QSpinBox()
         widget.setRange(int(meta.low), int(meta.high))
@@ -92,6 +197,8 @@ def _read(widget, default):
         return widget.currentData()
     if isinstance(widget, QCheckBox):
         return widget.isChecked()
+    if isinstance(widget, (RadioChoice, NumberEdit)):
+        return widget.value()
     value = widget.value()
     return int(round(value)) if isinstance(default, int) and not isinstance(default, bool) else float(value)
 
@@ -103,7 +210,7 @@ def _show(widget, value) -> None:
             widget.setCurrentIndex(max(0, widget.findData(value)))
         elif isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
-        elif isinstance(widget, ScaledSlider):
+        elif isinstance(widget, (ScaledSlider, RadioChoice, NumberEdit)):
             widget.set_value(value)
         else:
             widget.setValue(value)
@@ -116,8 +223,10 @@ def _change_signal(widget):
         return widget.currentIndexChanged
     if isinstance(widget, QCheckBox):
         return widget.toggled
-    if isinstance(widget, ScaledSlider):
+    if isinstance(widget, (ScaledSlider, RadioChoice)):
         return widget.value_changed
+    if isinstance(widget, NumberEdit):
+        return widget.editingFinished
     return widget.valueChanged
 
 
@@ -130,12 +239,14 @@ class SettingsForm(QWidget):
         The initial settings (their class declares the fields).
     sections : sequence of (title, field names), optional
         The groups, top to bottom; fields not named go to a last untitled group. A title of ""
-        makes a group without a frame title.
+        makes a group without a frame title; a title of None makes no group: its fields' controls
+        are made, and the panel places them itself (e.g. in a grid of buttons added with add_row).
     hints : dict, optional
-        ``{field name: "slider"}`` for a slider instead of a spin box.
+        ``{field name: hint}`` for another control than the default (see the module's description).
     """
 
     changed = Signal(object)  # the new settings, on a real change only
+    refused = Signal(str)  # why a typed value was not taken (the last valid one stays in use)
 
     def __init__(self, settings, sections=(), hints=None, parent=None):
         super().__init__(parent)
@@ -143,27 +254,42 @@ class SettingsForm(QWidget):
         self._defaults = {name: default for name, _, default in setting_fields(settings)}
         metas = {name: meta for name, meta, _ in setting_fields(settings)}
         hints = hints or {}
-        self.widgets = {name: control_for(meta, self._defaults[name], hints.get(name)) for name, meta in metas.items()}
+        self.widgets = {name: control_for(meta, self._defaults[name], hints.get(name), name)
+                        for name, meta in metas.items()}
         self.groups: dict[str, QGroupBox] = {}
         self._forms: dict[str, QFormLayout] = {}
+        self._errors: dict[str, QLabel] = {}  # under each group with a typed number: {field: its note}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         named = [n for _, names in sections for n in names]
         rest = [n for n in metas if n not in named]
         for title, names in list(sections) + ([("", rest)] if rest else []):
+            if title is None:
+                continue
             group = QGroupBox(title)
             form = QFormLayout(group)
             for name in names:
-                meta, widget = metas[name], self.widgets[name]
-                if isinstance(widget, QCheckBox) or not meta.label:
-                    form.addRow(widget)
-                else:
-                    form.addRow(meta.label, widget)
+                self._add_field(form, metas[name], self.widgets[name], hints.get(name))
+            if any(isinstance(self.widgets[n], NumberEdit) for n in names):
+                note = error_label()
+                form.addRow(note)
+                self._errors.update({n: note for n in names})
             self.groups[title], self._forms[title] = group, form
             layout.addWidget(group)
         for widget in self.widgets.values():
             _change_signal(widget).connect(self._on_widget_changed)
         self.set_settings(self._settings)
+
+    @staticmethod
+    def _add_field(form: QFormLayout, meta, widget, hint) -> None:
+        if hint == "indent":
+            form.addRow("", widget)
+        elif isinstance(widget, (QCheckBox, RadioChoice)) or not meta.label:
+            form.addRow(widget)
+        else:
+            form.addRow(meta.label, widget)
+        if isinstance(widget, ScaledSlider) and widget.below:
+            form.addRow("", widget.readout)
 
     def settings(self):
         """The settings the controls show."""
@@ -182,7 +308,8 @@ class SettingsForm(QWidget):
             form.addRow(label, widget)
 
     def set_settings(self, settings) -> None:
-        """Show ``settings`` without emitting ``changed`` (no echo)."""
+        """Show ``settings`` without emitting ``changed`` (no echo); clears a refusal's note."""
+        self._show_refusal("")
         self._settings = settled(settings)
         for name, widget in self.widgets.items():
             _show(widget, getattr(self._settings, name))
@@ -195,12 +322,33 @@ class SettingsForm(QWidget):
         """Change some fields as a user would: shows them and emits ``changed`` if anything changed."""
         self._apply(dataclasses.replace(self._settings, **changes))
 
+    def refusal(self) -> str:
+        """The note on the last refused value ("" when none is shown)."""
+        return next((n.text() for n in self._errors.values() if not n.isHidden()), "")
+
     def _on_widget_changed(self, *_args) -> None:
-        values = {name: _read(widget, self._defaults[name]) for name, widget in self.widgets.items()}
+        values = {}
+        for name, widget in self.widgets.items():
+            try:
+                values[name] = _read(widget, self._defaults[name])
+            except ValueError as exc:  # a typed number that is not one
+                note = f"{exc}; the last valid value stays in use."
+                self._show_refusal(note, name)
+                self.refused.emit(note)
+                return
         self._apply(dataclasses.replace(self._settings, **values))
+
+    def _show_refusal(self, note: str, name: str | None = None) -> None:
+        for label in self._errors.values():
+            label.setVisible(False)
+        if name is not None:
+            self._errors[name].setText(note)
+            self._errors[name].setVisible(True)
 
     def _apply(self, settings) -> None:
         settings = settled(settings)
+        follow = getattr(settings, "changed_from", None)
+        settings = settled(follow(self._settings)) if callable(follow) else settings
         changed = settings != self._settings
         self.set_settings(settings)
         if changed:
