@@ -1,35 +1,48 @@
-"""KernelDraw: a 1-D kernel w(lag) as bars that can be redrawn by dragging with the mouse."""
+"""KernelDraw: a 1-D kernel w(lag) as bars that can be redrawn by dragging with the mouse.
+
+KernelDraw follows the theme itself (title, axes and lines). ``style_plot`` and ``add_legend`` give any
+other plot the same look in the theme's sizes at scale 1, and leave its scaling to the presentation
+pass: a plot that follows the theme uses ``theme().style_plot`` and ``theme().set_title`` instead.
+"""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 
-TITLE_POINTS = 12
-LABEL_POINTS = 12
-TICK_POINTS = 11
+from convlab.ui.theme import ROLE_POINTS, TEXT_COLOUR, theme
+
+AXIS_COLOUR = "#222222"
+BAR_BRUSH, BAR_PEN = "#3a6fb0", "#1b3a66"
+ZERO_LAG_PEN = ("#c0392b", 2)  # the dashed line at lag 0
+BASELINE_PEN = ("#444444", 1)  # weight 0
 
 
-def style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> None:
-    """Dark-on-white axes, a title and axis labels big enough for a lecture hall."""
-    plot.setTitle(title, size=f"{TITLE_POINTS}pt", color="#111111")
-    tick_font = QFont()
-    tick_font.setPointSize(TICK_POINTS)
+def _dark_axes(plot: pg.PlotItem, x_label: str, y_label: str, **label_style) -> None:
     for side, text in (("bottom", x_label), ("left", y_label)):
         axis = plot.getAxis(side)
-        axis.setPen(pg.mkPen("#222222", width=1))
-        axis.setTextPen("#111111")
-        axis.setTickFont(tick_font)
-        axis.setLabel(text, **{"font-size": f"{LABEL_POINTS}pt", "color": "#111111"})
+        axis.setPen(AXIS_COLOUR)
+        axis.setTextPen(TEXT_COLOUR)
+        axis.setLabel(text, color=TEXT_COLOUR, **label_style)
         axis.enableAutoSIPrefix(False)
     plot.showGrid(x=True, y=True, alpha=0.25)
 
 
+def style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> None:
+    """Dark-on-white axes, a title and axis labels big enough for a lecture hall: the body role for the
+    title and labels, the small role for ticks, at scale 1."""
+    _dark_axes(plot, x_label, y_label, **{"font-size": f"{ROLE_POINTS['body']:g}pt"})
+    plot.setTitle(title, size=f"{ROLE_POINTS['body']:g}pt", color=TEXT_COLOUR)
+    tick_font = theme().font("small")
+    tick_font.setPointSizeF(ROLE_POINTS["small"])
+    for side in ("bottom", "left"):
+        plot.getAxis(side).setTickFont(tick_font)
+
+
 def add_legend(plot: pg.PlotItem, offset=(10, 10), columns: int = 1) -> pg.LegendItem:
-    """A readable legend with a translucent white background."""
-    return plot.addLegend(offset=offset, labelTextSize="11pt", labelTextColor="#111111", colCount=columns,
-                          brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#999999"))
+    """A readable legend with a translucent white background (text in the small role, at scale 1)."""
+    return plot.addLegend(offset=offset, labelTextSize=f"{ROLE_POINTS['small']:g}pt", labelTextColor=TEXT_COLOUR,
+                          colCount=columns, brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#999999"))
 
 
 def stretch(weights: np.ndarray, width: int) -> np.ndarray:
@@ -56,19 +69,29 @@ class KernelDraw(pg.PlotWidget):
         super().__init__(parent, background="w")
         self.setMinimumSize(240, 200)
         item = self.getPlotItem()
-        style_plot(item, "kernel w: drag to draw", "lag t − a (samples back)", "weight w(lag)")
+        _dark_axes(item, "lag t − a (samples back)", "weight w(lag)")
+        theme().style_plot(item, tick_role="small", label_role="body")
+        theme().set_title(item, "kernel w: drag to draw", role="body")
         item.setMenuEnabled(False)
         item.hideButtons()
         item.vb.setMouseEnabled(x=False, y=False)
-        self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.8, brush="#3a6fb0", pen=pg.mkPen("#1b3a66"))
+        self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.8, brush=BAR_BRUSH)
         item.addItem(self.bars)
-        self.zero_line = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen("#c0392b", width=2, style=Qt.DashLine))
+        self.zero_line = pg.InfiniteLine(pos=0, angle=90)
         item.addItem(self.zero_line, ignoreBounds=True)
-        item.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#444444", width=1)), ignoreBounds=True)
+        self.baseline = pg.InfiniteLine(pos=0, angle=0)
+        item.addItem(self.baseline, ignoreBounds=True)
         self.weights = np.zeros(1)
         self.lags = np.zeros(1, dtype=np.int64)
         self._dragging = False
         self._last_tap: tuple[int, float] | None = None
+        theme().follow(self, self._restyle)
+
+    def _restyle(self) -> None:
+        """Bar outlines and the two lines in the theme's widths."""
+        self.bars.setOpts(pen=theme().pen(BAR_PEN, 1))
+        self.zero_line.setPen(theme().pen(*ZERO_LAG_PEN, Qt.PenStyle.DashLine))
+        self.baseline.setPen(theme().pen(*BASELINE_PEN))
 
     def set_kernel(self, weights, lags) -> None:
         """Show weights (k,) at consecutive integer lags (k,); ignored while the user drags."""
