@@ -8,14 +8,18 @@ from numpy.testing import assert_allclose, assert_array_equal
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
+from theme_helpers import not_themed
 
 from convlab.engine.block import prepare_input, shrink_to
 from convlab.engine.conv import convolve2d, correlate2d
 from convlab.engine.kernels import gabor_kernel, preset_kernel
 from convlab.io.kernel_files import load_bank, load_kernel, save_bank
+from convlab.lab.kernel_editor import PresetSettings, PreviewSettings
 from convlab.sources.base import Frame
-from convlab.ui.panels.kernel_editor.panel import KernelEditorPanel
 from convlab.ui.bank_signals import KernelBank
+from convlab.ui.panels.kernel_editor.panel import KernelEditorPanel
+from convlab.ui.theme import theme
+from convlab.ui.ui_scale import set_application_font_scale
 from convlab.ui.widgets.kernel_table import BAD_BACKGROUND
 
 ASYMMETRIC = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, -0.5]])
@@ -138,8 +142,8 @@ def test_the_correlation_convolution_switch_changes_the_output_exactly_as_convol
     gray = panel.last_result.gray
     corr = correlate2d(gray, ASYMMETRIC.astype(np.float32))
     assert_array_equal(_output(panel), corr)
-    qtbot.mouseClick(panel.preview_controls.operation_buttons["convolution"], Qt.MouseButton.LeftButton)
-    assert panel.preview_controls.params().operation == "convolution"
+    qtbot.mouseClick(panel.controls.preview_form.widgets["operation"].buttons["convolution"], Qt.MouseButton.LeftButton)
+    assert panel.preview_settings().operation == "convolution"
     conv = convolve2d(gray, ASYMMETRIC.astype(np.float32))
     assert_array_equal(_output(panel), conv)
     assert_array_equal(panel.preview.image("difference"), conv - corr)
@@ -148,13 +152,13 @@ def test_the_correlation_convolution_switch_changes_the_output_exactly_as_convol
     assert "rotated by 180°" in sentence and "differ by up to" in sentence
     panel.set_kernel(preset_kernel("gaussian", 5))  # a symmetric kernel: no difference
     assert "same output" in panel.preview.sentence.text()
-    panel.preview_controls.set_params(panel.preview_controls.params())  # state -> widgets, no echo
-    assert panel.preview_controls.operation_buttons["convolution"].isChecked()
+    panel.controls.preview_form.set_settings(panel.preview_settings())  # state -> widgets, no echo
+    assert panel.controls.preview_form.widgets["operation"].buttons["convolution"].isChecked()
 
 
 def test_border_stride_dilation_divisor_and_offset_reach_the_output(qtbot, panel):
     panel.set_kernel(ASYMMETRIC)
-    controls = panel.preview_controls
+    controls = panel.controls.preview_form
     controls.widgets["boundary"].setCurrentText("wrap")
     controls.widgets["stride"].setValue(2)
     controls.widgets["dilation"].setValue(3)
@@ -169,14 +173,14 @@ def test_border_stride_dilation_divisor_and_offset_reach_the_output(qtbot, panel
     for bad in ("abc", "0", "nan"):
         controls.widgets["divisor"].setText(bad)
         controls.widgets["divisor"].editingFinished.emit()
-        assert "divisor must be" in controls.error_text() and controls.error_label.isVisible()
-        assert controls.params().divisor == 4.0
+        assert "divisor must be" in controls.refusal() and panel.messages[-1] == controls.refusal()
+        assert panel.preview_settings().divisor == 4.0
         assert_allclose(_output(panel), expected, atol=1e-6)
 
 
 def test_hovering_an_output_pixel_shows_its_products_and_sum(panel):
     panel.set_kernel(ASYMMETRIC)
-    panel.preview_controls.change(operation="convolution", mode="valid")
+    panel.controls.preview_form.change(operation="convolution", mode="valid")
     out = _output(panel)
     panel.preview.views["relu"].pixel_hovered.emit(10, 20)
     caption = panel.preview.product_view.caption_text()
@@ -189,18 +193,21 @@ def test_hovering_an_output_pixel_shows_its_products_and_sum(panel):
 
 def test_presets_gabor_sliders_and_refused_sizes(qtbot, panel):
     c = panel.controls
+    w = c.preset_form.widgets
     c.preset_combo.setCurrentText("laplacian")
-    c.size_spin.setValue(5)
+    w["preset_size"].setValue(5)
     assert_array_equal(panel.kernel(), preset_kernel("laplacian", 5))
     assert panel.column.name_edit.text() == "laplacian"
-    c.size_spin.setValue(4)  # laplacian needs an odd size
+    w["preset_size"].setValue(4)  # laplacian needs an odd size
     assert "size must be odd" in panel.error_text("preset") and "unchanged" in panel.error_text("preset")
     assert_array_equal(panel.kernel(), preset_kernel("laplacian", 5))
-    c.sliders["orientation"].setValue(45)  # switches to the Gabor preset
-    c.sliders["frequency"].setValue(20)
+    w["gabor_orientation"].slider.setValue(45)  # switches to the Gabor preset
+    w["gabor_frequency"].slider.setValue(20)
     assert c.preset_combo.currentText() == "gabor" and panel.error_text("preset") == ""
     assert_allclose(panel.kernel(), gabor_kernel(4, np.deg2rad(45), 0.2, 1.5))
-    assert c.slider_labels["frequency"].text() == "0.2 cycles/pixel"
+    assert w["gabor_frequency"].readout.text() == "0.2 cycles/pixel"
+    w["random_seed"].setValue(9)  # the seed does not refill the grid
+    assert_allclose(panel.kernel(), gabor_kernel(4, np.deg2rad(45), 0.2, 1.5))
 
 
 def test_operation_buttons_match_numpy(qtbot, panel):
@@ -220,7 +227,7 @@ def test_operation_buttons_match_numpy(qtbot, panel):
     qtbot.mouseClick(b["normalise"], Qt.MouseButton.LeftButton)
     assert "sum to 0" in panel.error_text("edit")
     assert_array_equal(panel.kernel(), preset_kernel("sobel_x"))
-    panel.controls.seed_spin.setValue(3)
+    panel.controls.preset_form.widgets["random_seed"].setValue(3)
     qtbot.mouseClick(b["random"], Qt.MouseButton.LeftButton)
     k = panel.kernel()
     assert abs(k.sum()) < 1e-12 and np.isclose((k**2).sum(), 1) and panel.error_text("edit") == ""
@@ -230,7 +237,7 @@ def test_send_to_bank_adds_the_kernel_divided_by_the_divisor(qtbot, panel, bank)
     changes = []
     bank.changed.connect(lambda: changes.append(1))
     panel.set_kernel(ASYMMETRIC)
-    panel.preview_controls.change(divisor=2.0)
+    panel.controls.preview_form.change(divisor=2.0)
     panel.column.name_edit.setText("looks up")
     qtbot.mouseClick(panel.column.send_button, Qt.MouseButton.LeftButton)
     entries = bank.entries()
@@ -258,19 +265,19 @@ def test_colour_bank_kernels_are_summed_over_channels_when_edited(panel, bank):
 def test_files_round_trip_and_malformed_files_change_nothing(qtbot, panel, bank, tmp_path, monkeypatch):
     panel.set_kernel(ASYMMETRIC)
     panel.column.name_edit.setText("up")
-    assert panel.save_kernel_file(tmp_path / "up.txt")
+    assert panel.files.save_kernel(tmp_path / "up.txt")
     assert load_kernel(tmp_path / "up.txt")[0] == "up"
-    assert panel.save_bank_file(tmp_path / "bank.json")
+    assert panel.files.save_bank(tmp_path / "bank.json")
     assert load_bank(tmp_path / "bank.json")[0] == ["identity", "sobel_x"]
     panel.set_kernel(np.ones((2, 2)))
-    monkeypatch.setattr("convlab.ui.panels.kernel_editor.panel.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("convlab.ui.panels.kernel_editor.files.QFileDialog.getOpenFileName",
                         lambda *a, **k: (str(tmp_path / "up.txt"), ""))
     qtbot.mouseClick(panel.controls.buttons["load_kernel"], Qt.MouseButton.LeftButton)
     assert_array_equal(panel.kernel(), ASYMMETRIC)
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "convlab-kernels", "version": 1, "kernels": [{"name": "x"')
     entries_before, kernel_before = bank.entries(), panel.kernel()
-    for load in (panel.load_kernel_file, panel.load_bank_file):
+    for load in (panel.files.load_kernel, panel.files.load_bank):
         assert not load(bad)
         assert "bad.json" in panel.error_text("files") and "truncated" in panel.error_text("files")
         assert panel.messages[-1] == panel.error_text("files")
@@ -280,11 +287,11 @@ def test_files_round_trip_and_malformed_files_change_nothing(qtbot, panel, bank,
 
 def test_load_bank_replaces_the_shared_bank_and_refuses_oversized_banks(panel, bank, tmp_path):
     save_bank(tmp_path / "two.json", ["a", "b"], [np.eye(2), np.ones((3, 5))])
-    assert panel.load_bank_file(tmp_path / "two.json") and panel.error_text("files") == ""
+    assert panel.files.load_bank(tmp_path / "two.json") and panel.error_text("files") == ""
     assert [e.name for e in bank.entries()] == ["a", "b"] and bank.origin == "two.json"
     assert bank.entries()[1].kernel.dtype == np.float32
     save_bank(tmp_path / "many.json", [f"k{i}" for i in range(70)], [np.eye(2)] * 70)
-    assert not panel.load_bank_file(tmp_path / "many.json")
+    assert not panel.files.load_bank(tmp_path / "many.json")
     assert "at most 64" in panel.error_text("files")
     assert [e.name for e in bank.entries()] == ["a", "b"]
     document = json.loads((tmp_path / "two.json").read_text())
@@ -333,24 +340,66 @@ def test_paste_over_the_whole_grid_replaces_it_and_oversized_pastes_are_refused(
 
 def test_valid_mode_with_a_kernel_larger_than_the_image_shows_an_empty_output(panel):
     panel.set_frame(Frame(np.full((4, 5, 3), 128, np.uint8), 0, time.perf_counter()))
-    panel.preview_controls.change(mode="valid")
+    panel.controls.preview_form.change(mode="valid")
     panel.set_kernel(np.ones((7, 7)))
     assert panel.last_result.output.shape == (0, 0)
     assert "The output is empty" in panel.preview.sentence.text()
-    panel.preview_controls.change(mode="full")
+    panel.controls.preview_form.change(mode="full")
     assert _output(panel).shape == (10, 11)
 
 
 def test_state_to_widgets_without_echo(panel):
-    from convlab.ui.panels.kernel_editor.preview import PreviewParams
     emitted = []
-    panel.preview_controls.params_changed.connect(emitted.append)
+    form = panel.controls.preview_form
+    form.changed.connect(emitted.append)
     panel.table.kernel_edited.connect(emitted.append)
-    panel.preview_controls.set_params(PreviewParams("convolution", "full", "symm", 3, 2, 9.0, -0.5))
-    w = panel.preview_controls.widgets
+    form.set_settings(PreviewSettings("convolution", "full", "symm", 3, 2, 9.0, -0.5))
+    w = form.widgets
     assert (w["mode"].currentText(), w["boundary"].currentText(), w["stride"].value(), w["dilation"].value(),
             w["divisor"].text(), w["offset"].text()) == ("full", "symm", 3, 2, "9", "-0.5")
-    assert panel.preview_controls.operation_buttons["convolution"].isChecked()
+    assert w["operation"].buttons["convolution"].isChecked()
     panel.table.set_kernel(np.eye(4))
     assert panel.table.table.item(3, 3).text() == "1" and panel.table.table.item(0, 3).text() == "0"
     assert emitted == []
+
+
+def test_apply_settings_refills_the_grid_or_recomputes_the_preview(panel):
+    emitted = []
+    panel.controls.preset_form.changed.connect(emitted.append)
+    panel.controls.preview_form.changed.connect(emitted.append)
+    panel.apply_settings(PresetSettings(preset="box", preset_size=5))
+    assert_array_equal(panel.kernel(), preset_kernel("box", 5))
+    assert panel.controls.preset_combo.currentText() == "box" and panel.column.name_edit.text() == "box"
+    panel.set_kernel(ASYMMETRIC)
+    panel.apply_settings(PresetSettings(preset="box", preset_size=5, random_seed=4))  # the seed alone: no refill
+    assert_array_equal(panel.kernel(), ASYMMETRIC)
+    assert panel.controls.preset_form.widgets["random_seed"].value() == 4
+    panel.apply_settings(PreviewSettings(operation="convolution", divisor=2.0))
+    expected = convolve2d(panel.last_result.gray, ASYMMETRIC.astype(np.float32)) / 2
+    assert_allclose(_output(panel), expected, atol=1e-6)
+    assert panel.controls.preview_form.widgets["divisor"].text() == "2" and emitted == []
+    assert panel.current_settings() == (PresetSettings(preset="box", preset_size=5, random_seed=4),
+                                        PreviewSettings(operation="convolution", divisor=2.0))
+    with pytest.raises(ValueError, match="no settings of type"):
+        panel.apply_settings(3)
+
+
+def test_the_editor_follows_the_theme_and_nothing_needs_the_old_pass(panel):
+    assert not_themed(panel) == []
+    views = panel.preview
+    before = (panel.font().pointSizeF(), views.titles["output"].font().pointSizeF(),
+              views.sentence.font().pointSizeF(), panel.table.table.item(0, 0).font().pointSizeF())
+    assert before == (max(QApplication.font().pointSizeF(), 11.0), 12.0, 12.0, 14.0)
+    try:
+        set_application_font_scale(2.0)
+        theme().set_scale(2.0, 3.0)
+        QApplication.processEvents()
+        assert (panel.font().pointSizeF(), views.titles["output"].font().pointSizeF(),
+                views.sentence.font().pointSizeF(), panel.table.table.item(0, 0).font().pointSizeF()) == \
+            tuple(2 * points for points in before)
+        assert views.views["input"]._outline[0].pen().widthF() == 15
+    finally:
+        set_application_font_scale(1.0)
+        theme().set_scale(1.0)
+    QApplication.processEvents()
+    assert panel.font().pointSizeF() == before[0] and views.titles["output"].font().pointSizeF() == 12
