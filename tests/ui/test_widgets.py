@@ -450,8 +450,8 @@ def test_feature_grid_labels_and_marker_follow_the_theme_without_restyling_per_f
     assert before == (10.0, 14, 4)
     scale_two()
     assert (cell.label.font_points(), cell.markers[0].opts["size"], cell.markers[0].opts["pen"].widthF()) == \
-        (20.0, 42, 12)
-    assert cell.thumb.border.widthF() == 3 and _nothing_left_for_the_old_pass(grid)
+        (20.0, 42, 4)  # the marker grows, its outline keeps its width (as the old scaling pass did)
+    assert cell.thumb.border.widthF() == 3 and cell.view.border.widthF() == 3 and _nothing_left_for_the_old_pass(grid)
     grid.set_maps(np.ones((len(names), 20, 30), np.float32))  # a new frame keeps the sizes
     assert cell.label.font_points() == 20.0 and grid.marker() == (2, 3, 4)
     scale_two(1.0, 1.0)
@@ -467,6 +467,7 @@ def test_image_panel_outline_and_taps_follow_the_theme(qtbot, scale_two):
     assert widths == [5, 2.5] and panel._taps.opts["size"] == 9
     scale_two()
     assert [item.pen().widthF() for item in panel._outline] == [15, 7.5] and panel._taps.opts["size"] == 27
+    assert panel._taps.opts["pen"].widthF() == 1.5
     assert panel._image_border.pen().style() == Qt.PenStyle.DashLine and _nothing_left_for_the_old_pass(panel)
     scale_two(1.0, 1.0)
     assert [item.pen().widthF() for item in panel._outline] == widths

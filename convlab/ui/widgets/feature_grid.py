@@ -15,9 +15,10 @@ from convlab.ui.widgets.kernel_thumb import KernelThumb, NameLabel
 
 MAX_MAPS = 64
 _LABEL_ROW_PIXELS = 34
-MARKER_PENS = (("#000000", 4), ("#ffd700", 2))  # (colour, width): a gold square on a black one
+# a gold square on a black one: the squares grow with the theme's line scale, their outlines do not
+MARKER_PENS = (pg.mkPen("#000000", width=4), pg.mkPen("#ffd700", width=2))
 MARKER_SIZE = 14
-CELL_BORDER = "#888888"
+CELL_FRAME_COLOUR = "#888888"
 
 
 def grid_columns(count: int, panel_width: float, panel_height: float, map_aspect: float) -> int:
@@ -57,7 +58,7 @@ class _MapCell:
         self.view.setBackgroundColor("#d9d9d9")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.view.addItem(self.image)
-        self.markers = [pg.ScatterPlotItem(symbol="s", brush=None, pxMode=True) for _ in MARKER_PENS]
+        self.markers = [pg.ScatterPlotItem(symbol="s", pen=pen, brush=None, pxMode=True) for pen in MARKER_PENS]
         for marker in self.markers:
             marker.setZValue(10)
             marker.setVisible(False)
@@ -68,15 +69,14 @@ class _MapCell:
         self.layout.layout.setRowStretchFactor(0, 0)
         self.layout.layout.setRowStretchFactor(1, 1)
         self.layout.layout.setColumnStretchFactor(1, 1)
-        self.restyle(restyle_header=False)
+        self.restyle(header=False)
 
-    def restyle(self, restyle_header: bool = True) -> None:
-        """Border, marker and (with ``restyle_header``) thumbnail and label in the theme's sizes."""
-        self.view.setBorder(theme().pen(CELL_BORDER, 1))
-        for marker, (colour, width) in zip(self.markers, MARKER_PENS):
-            marker.setPen(theme().pen(colour, width))
+    def restyle(self, header: bool = True) -> None:
+        """Frame, marker and (with ``header``) thumbnail and name in the theme's sizes."""
+        self.view.setBorder(theme().pen(CELL_FRAME_COLOUR, 1))
+        for marker in self.markers:
             marker.setSize(theme().marker(MARKER_SIZE))
-        if restyle_header:
+        if header:
             self.thumb.restyle()
             self.label.restyle()
 

@@ -12,7 +12,7 @@ from convlab.ui.theme import theme
 
 OUTLINE_PENS = (("#000000", 5), ("#ffd700", 2.5))  # (colour, width): a gold outline on a black one
 IMAGE_BORDER = "#777777"  # the dashed edge of the image (padding lies outside it)
-TAP_SIZE, TAP_PEN = 9, ("#000000", 1.5)
+TAP_SIZE, TAP_PEN = 9, pg.mkPen("#000000", width=1.5)  # the dots grow with the line scale, their outline not
 
 
 def _rect_item() -> QGraphicsRectItem:
@@ -46,7 +46,7 @@ class ImagePanel(QWidget):
         for z_value, item in enumerate([self._image_border, *self._outline], start=5):
             item.setZValue(z_value)
             self.view.addItem(item, ignoreBounds=True)
-        self._taps = pg.ScatterPlotItem(brush="#ffd700")
+        self._taps = pg.ScatterPlotItem(pen=TAP_PEN, brush="#ffd700")
         self._taps.setZValue(10)
         self._taps.setVisible(False)
         self.view.addItem(self._taps, ignoreBounds=True)
@@ -63,7 +63,6 @@ class ImagePanel(QWidget):
         self._image_border.setPen(theme().pen(IMAGE_BORDER, 1, Qt.PenStyle.DashLine))
         for item, (colour, width) in zip(self._outline, OUTLINE_PENS):
             item.setPen(theme().pen(colour, width))
-        self._taps.setPen(theme().pen(*TAP_PEN))
         self._taps.setSize(theme().marker(TAP_SIZE))
 
     def set_image(self, image: np.ndarray, levels: tuple[float, float] | None = None) -> None:

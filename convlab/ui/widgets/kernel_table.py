@@ -94,7 +94,7 @@ class KernelTable(QWidget):
         self._kernel = np.zeros((1, 1))
         self._errors: dict[tuple[int, int], str] = {}
         self._error_text = ""
-        self._text_width = 50
+        self._text_width, self._text_height = 50, 28
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
@@ -147,15 +147,17 @@ class KernelTable(QWidget):
         for r, c in np.ndindex(*shape):
             self.table.item(r, c).setFont(font)
         self.table.blockSignals(blocked)
-        self._text_width = max(QFontMetrics(font).horizontalAdvance(self.table.item(r, c).text())
+        metrics = QFontMetrics(font)
+        self._text_width = max(metrics.horizontalAdvance(self.table.item(r, c).text())
                                for r, c in np.ndindex(*shape)) + 14
+        self._text_height = max(28, metrics.height() + 6)
 
     def _fit_cells(self, shape=None) -> None:
-        """Share the visible area between the cells: wide enough for their text (else scroll), at most 120 x 64."""
+        """Share the visible area between the cells: big enough for their text (else scroll), at most 120 x 64."""
         rows, cols = shape or self._kernel.shape
         viewport = self.table.viewport().size()
         width = max(self._text_width, min(120, (viewport.width() - 2) // cols))
-        height = max(28, min(64, (viewport.height() - 2) // rows))
+        height = max(self._text_height, min(64, (viewport.height() - 2) // rows))
         for c in range(cols):
             self.table.setColumnWidth(c, width)
         for r in range(rows):

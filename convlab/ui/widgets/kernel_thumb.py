@@ -15,7 +15,7 @@ from convlab.ui.theme import TEXT_COLOUR, theme
 from convlab.ui.widgets.colormaps import diverging_lut, symmetric_levels
 
 THUMB_PIXELS = 30
-BORDER_COLOUR = "#444444"
+FRAME_COLOUR = "#444444"
 
 
 class KernelThumb(pg.ViewBox):
@@ -32,8 +32,8 @@ class KernelThumb(pg.ViewBox):
         self.restyle()
 
     def restyle(self) -> None:
-        """The border in the theme's line width."""
-        self.setBorder(theme().pen(BORDER_COLOUR, 1))
+        """The frame in the theme's line width."""
+        self.setBorder(theme().pen(FRAME_COLOUR, 1))
 
     def set_kernel(self, kernel: np.ndarray) -> None:
         """Show ``kernel`` (kh, kw) or (kh, kw, C) with symmetric levels around zero."""
