@@ -29,8 +29,9 @@ from convlab.lab.numbers import format_value
 from convlab.lab.settings import as_section, checkers, setting, setting_fields, settled
 
 __all__ = ["EDIT_ACTIONS", "EditorSection", "KernelEdit", "OPERATION_LABELS", "PREVIEW_MAX_SIDE", "PresetSettings",
-           "PreviewResult", "PreviewSettings", "TRANSFORMS", "comparison_sentence", "compute_preview", "display_levels",
-           "edit_kernel", "editor_from_section", "editor_section", "preview_gray", "product_caption", "view_titles"]
+           "PreviewJob", "PreviewResult", "PreviewSettings", "TRANSFORMS", "comparison_sentence", "compute_preview",
+           "display_levels", "edit_kernel", "editor_from_section", "editor_section", "preview_gray", "product_caption",
+           "run_preview", "view_titles"]
 
 WHERE = "Kernel editor"
 PREVIEW_MAX_SIDE = 480  # the preview picture's long side
@@ -168,6 +169,29 @@ def compute_preview(gray, kernel, params: PreviewSettings) -> PreviewResult:
     output = ops.apply_divisor_offset(both[params.operation], params.divisor, params.offset)
     difference = ops.apply_divisor_offset(both["convolution"] - both["correlation"], params.divisor)
     return PreviewResult(gray, kernel, params, output, np.maximum(output, 0), difference)
+
+
+@dataclass(frozen=True, eq=False)
+class PreviewJob:
+    """One preview to compute: the source frame it came from (None: the sample picture), its gray
+    picture, the kernel and the settings."""
+
+    frame: object
+    gray: np.ndarray
+    kernel: np.ndarray
+    params: PreviewSettings
+
+
+def run_preview(job: PreviewJob) -> PreviewResult | str:
+    """:func:`compute_preview` of a job (on the panel's worker thread): the result, or why there is none.
+
+    >>> run_preview(PreviewJob(None, np.zeros((4, 4), np.float32), np.full((3, 3), 1e31), PreviewSettings()))
+    'weights larger than 1e+30 in size cannot be computed; use smaller weights'
+    """
+    try:
+        return compute_preview(job.gray, job.kernel, job.params)
+    except ValueError as exc:
+        return str(exc)
 
 
 def preview_gray(rgb, max_side: int = PREVIEW_MAX_SIDE) -> np.ndarray:

@@ -139,13 +139,13 @@ def test_bad_kernel_files_change_nothing(window, tmp_path):
             with pytest.raises(KernelFileError) as info:
                 load_bank(path)
             assert path.name in str(info.value), name
-        assert not _timed(lambda: editor.files.load_bank(str(path))), name
+        assert not _timed(lambda: editor.transfers.load_bank(str(path))), name
         assert _same_bank(window.bank, snapshot), name
         assert editor.error_text("files"), name
         if name == "1e300.csv":
             assert "finite" in editor.error_text("files")
         else:
-            assert not editor.files.load_kernel(str(path)), name
+            assert not editor.transfers.load_kernel(str(path)), name
             assert np.array_equal(editor.kernel(), kernel), name
 
 
@@ -164,10 +164,10 @@ def test_typed_kernel_cells_nan_inf_huge_and_empty(window):
     assert editor.kernel()[0, 0] == 1e300
     assert "Could not compute the preview" in window.source_bar.banner.text()
     editor.column.name_edit.setText("huge")
-    assert not editor.send_to_bank()
+    assert not editor.transfers.send_to_bank()
     assert _same_bank(window.bank, snapshot) and "larger than 1e+30" in editor.error_text("bank")
     table.table.item(0, 0).setText("1e30")
-    assert editor.send_to_bank()
+    assert editor.transfers.send_to_bank()
     window.show_panel("features")
     features = window.current_panel()
     assert np.isfinite(features.grid.current_levels()).all()

@@ -246,7 +246,7 @@ def test_send_to_bank_adds_the_kernel_divided_by_the_divisor(qtbot, panel, bank)
     assert "Added 'looks up'" in panel.messages[-1]
     assert panel.column.bank_combo.count() == 3  # the bank list follows the bank
     panel.column.name_edit.setText("  ")
-    assert not panel.send_to_bank()
+    assert not panel.transfers.send_to_bank()
     assert "Type a name" in panel.error_text("bank") and len(bank.entries()) == 3
     panel.column.bank_combo.setCurrentIndex(1)
     qtbot.mouseClick(panel.column.take_button, Qt.MouseButton.LeftButton)
@@ -257,7 +257,7 @@ def test_send_to_bank_adds_the_kernel_divided_by_the_divisor(qtbot, panel, bank)
 def test_colour_bank_kernels_are_summed_over_channels_when_edited(panel, bank):
     bank.add("rgb", np.ones((3, 3, 3), np.float32) / 3)
     panel.column.bank_combo.setCurrentIndex(2)
-    panel.take_from_bank()
+    panel.transfers.take_from_bank()
     assert_allclose(panel.kernel(), np.ones((3, 3)), rtol=1e-6)
     assert "summed over its 3 channels" in panel.messages[-1]
 
@@ -265,19 +265,19 @@ def test_colour_bank_kernels_are_summed_over_channels_when_edited(panel, bank):
 def test_files_round_trip_and_malformed_files_change_nothing(qtbot, panel, bank, tmp_path, monkeypatch):
     panel.set_kernel(ASYMMETRIC)
     panel.column.name_edit.setText("up")
-    assert panel.files.save_kernel(tmp_path / "up.txt")
+    assert panel.transfers.save_kernel(tmp_path / "up.txt")
     assert load_kernel(tmp_path / "up.txt")[0] == "up"
-    assert panel.files.save_bank(tmp_path / "bank.json")
+    assert panel.transfers.save_bank(tmp_path / "bank.json")
     assert load_bank(tmp_path / "bank.json")[0] == ["identity", "sobel_x"]
     panel.set_kernel(np.ones((2, 2)))
-    monkeypatch.setattr("convlab.ui.panels.kernel_editor.files.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("convlab.ui.panels.kernel_editor.transfers.QFileDialog.getOpenFileName",
                         lambda *a, **k: (str(tmp_path / "up.txt"), ""))
     qtbot.mouseClick(panel.controls.buttons["load_kernel"], Qt.MouseButton.LeftButton)
     assert_array_equal(panel.kernel(), ASYMMETRIC)
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "convlab-kernels", "version": 1, "kernels": [{"name": "x"')
     entries_before, kernel_before = bank.entries(), panel.kernel()
-    for load in (panel.files.load_kernel, panel.files.load_bank):
+    for load in (panel.transfers.load_kernel, panel.transfers.load_bank):
         assert not load(bad)
         assert "bad.json" in panel.error_text("files") and "truncated" in panel.error_text("files")
         assert panel.messages[-1] == panel.error_text("files")
@@ -287,11 +287,11 @@ def test_files_round_trip_and_malformed_files_change_nothing(qtbot, panel, bank,
 
 def test_load_bank_replaces_the_shared_bank_and_refuses_oversized_banks(panel, bank, tmp_path):
     save_bank(tmp_path / "two.json", ["a", "b"], [np.eye(2), np.ones((3, 5))])
-    assert panel.files.load_bank(tmp_path / "two.json") and panel.error_text("files") == ""
+    assert panel.transfers.load_bank(tmp_path / "two.json") and panel.error_text("files") == ""
     assert [e.name for e in bank.entries()] == ["a", "b"] and bank.origin == "two.json"
     assert bank.entries()[1].kernel.dtype == np.float32
     save_bank(tmp_path / "many.json", [f"k{i}" for i in range(70)], [np.eye(2)] * 70)
-    assert not panel.files.load_bank(tmp_path / "many.json")
+    assert not panel.transfers.load_bank(tmp_path / "many.json")
     assert "at most 64" in panel.error_text("files")
     assert [e.name for e in bank.entries()] == ["a", "b"]
     document = json.loads((tmp_path / "two.json").read_text())
@@ -320,7 +320,8 @@ def test_asynchronous_panel_coalesces_changes_into_one_preview(qtbot, bank):
     count = panel.frames_displayed()
     for value in range(3, 8):
         panel.column.rows_spin.setValue(value)
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: panel.frames_displayed() == count + 1)
+    qtbot.wait(50)  # and no second preview comes
     assert panel.frames_displayed() == count + 1
     assert panel.last_result.kernel.shape == (7, 3)
 

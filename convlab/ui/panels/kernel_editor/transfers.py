@@ -1,6 +1,6 @@
-"""The kernel editor's file actions: one kernel (JSON, text or CSV) into the grid or out of it, and the
-whole shared bank (JSON) in or out. A bad file changes nothing and says why, in red under the file
-buttons and in the status bar."""
+"""Kernels in and out of the kernel editor: one kernel from or to a file (JSON, text or CSV), the whole
+shared bank from or to a JSON file, and one kernel to or from the shared bank. Whatever is refused
+changes nothing and says why, in red under its buttons and in the status bar."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,15 +8,15 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
-from convlab.engine.kernel_ops import apply_divisor_offset
+from convlab.engine.kernel_ops import MAX_KERNEL_SIDE, apply_divisor_offset
 from convlab.io.kernel_files import KernelFileError, kernel_file_filter, load_bank, load_kernel, save_bank, save_kernel
 from convlab.lab.kernel_bank import KernelEntry
 
-ACTIONS = ("load_kernel", "save_kernel", "load_bank", "save_bank")
+FILE_ACTIONS = ("load_kernel", "save_kernel", "load_bank", "save_bank")
 
 
-class KernelFiles:
-    """Load and save for a KernelEditorPanel (its kernel, name, divisor, bank and messages)."""
+class KernelTransfers:
+    """Files and the shared bank for a KernelEditorPanel (its kernel, name, divisor, bank and notes)."""
 
     def __init__(self, panel):
         self.panel = panel
@@ -24,8 +24,49 @@ class KernelFiles:
     def _name(self) -> str:
         return self.panel.column.name_edit.text().strip()
 
+    # the shared bank
+    def send_to_bank(self) -> bool:
+        """Add the kernel ÷ divisor to the shared bank under the name in the name field."""
+        name, panel = self._name(), self.panel
+        if not name:
+            panel.show_error("bank", "Type a name for the kernel before sending it to the bank.")
+            return False
+        params = panel.preview_settings()
+        try:
+            panel.bank.add(name, apply_divisor_offset(panel.kernel(), params.divisor))
+        except ValueError as exc:
+            panel.show_error("bank", f"Could not add it to the bank: {exc}.")
+            return False
+        panel.show_error("bank", "")
+        no_bias = "; the offset is not stored: bank kernels have no bias" if params.offset else ""
+        panel.message.emit(f"Added '{name}' to the kernel bank (now {len(panel.bank.entries())} kernels, used by the "
+                           f"feature maps){no_bias}")
+        return True
+
+    def take_from_bank(self) -> None:
+        """Edit the kernel chosen in the bank list (a colour kernel is summed over its channels)."""
+        entries, index = self.panel.bank.entries(), self.panel.column.bank_combo.currentIndex()
+        if 0 <= index < len(entries):
+            self.use_kernel(entries[index].name, entries[index].kernel, "bank")
+
+    def use_kernel(self, name, kernel, where) -> bool:
+        """Edit a kernel from a file or the bank (``where``: the group whose red note says what went wrong)."""
+        kernel = np.asarray(kernel, np.float64)
+        note = ""
+        if kernel.ndim == 3:
+            kernel, note = kernel.sum(axis=2), f" (a colour kernel: summed over its {kernel.shape[2]} channels)"
+        if max(kernel.shape) > MAX_KERNEL_SIDE:
+            self.panel.show_error(where, f"'{name}' is {kernel.shape[0]} x {kernel.shape[1]}; the editor takes at "
+                                         f"most {MAX_KERNEL_SIDE} x {MAX_KERNEL_SIDE}. Nothing changed.")
+            return False
+        self.panel.show_error(where, "")
+        self.panel.column.name_edit.setText(name)
+        self.panel.set_kernel(kernel, f"Editing '{name}'{note}")
+        return True
+
+    # files
     def ask(self, action: str) -> None:
-        """Ask for a file, then do ``action`` (one of ACTIONS) with it."""
+        """Ask for a file, then do ``action`` (one of FILE_ACTIONS) with it."""
         save, bank = action.startswith("save"), action.endswith("bank")
         dialog = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
         name = "kernel-bank" if bank else self._name() or "kernel"
@@ -41,7 +82,7 @@ class KernelFiles:
         except KernelFileError as exc:
             self.panel.show_error("files", str(exc))
             return False
-        return self.panel.use_kernel(name, kernel, "files")
+        return self.use_kernel(name, kernel, "files")
 
     def save_kernel(self, path) -> bool:
         """Save the kernel ÷ divisor (JSON, text or CSV by suffix; .json if none), atomically."""
