@@ -1,28 +1,26 @@
-"""Tests of the reusable widgets: colour maps, FeatureGrid, ImagePanel, ProductView."""
+"""Tests of the reusable widgets: colour maps, FeatureGrid, ImagePanel (ProductView: test_product_view.py; the
+theme: test_widgets_theme.py)."""
 import sys
 
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 from scipy import ndimage
+from widget_helpers import SOBEL_X, _settle
 
 from convlab.ui.widgets import (
     FeatureGrid,
     ImagePanel,
     LevelTracker,
-    ProductView,
     diverging_lut,
     magnitude_levels,
     magnitude_lut,
     symmetric_levels,
 )
 from convlab.ui.widgets.feature_grid import grid_columns
-from convlab.ui.widgets.product_view import format_value
-
-SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], np.float32)
 
 
 def _lightness(rgb: np.ndarray) -> np.ndarray:
@@ -31,16 +29,6 @@ def _lightness(rgb: np.ndarray) -> np.ndarray:
     linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
     y = linear @ np.array([0.2126, 0.7152, 0.0722])
     return np.where(y > (6 / 29) ** 3, 116 * np.cbrt(y) - 16, y * (29 / 3) ** 3)
-
-
-def _settle(qtbot, widget, size=(900, 650)):
-    """Show a widget at a fixed size and let the layouts and view ranges settle."""
-    qtbot.addWidget(widget)
-    widget.resize(*size)
-    widget.show()
-    qtbot.waitExposed(widget)
-    for _ in range(3):
-        QApplication.processEvents()
 
 
 def _bank(count, rng):
@@ -302,201 +290,3 @@ def test_image_panel_float_levels_and_hover(qtbot):
     assert blocker.args == [29, 3]
     with pytest.raises(ValueError, match="image"):
         panel.set_image(np.zeros((4, 4, 2)))
-
-
-# ---- ProductView ----------------------------------------------------------------------------
-def test_format_value_uses_two_or_three_significant_digits():
-    assert format_value(0.73412) == "0.734"
-    assert format_value(-12.345) == "-12.3"
-    assert format_value(203.4, 2) == "203"
-    assert format_value(0.0) == "0"
-    assert format_value(-0.000781) == "-7.81e-4"
-    assert format_value(0.05678, 2) == "0.057"
-
-
-def test_product_view_shows_the_numbers_and_the_sum(qtbot):
-    view = ProductView()
-    _settle(qtbot, view, size=(1000, 320))
-    rng = np.random.default_rng(0)
-    patch = rng.random((3, 3))
-    products = patch * SOBEL_X
-    total = float(products.sum())
-    view.show_products(patch, SOBEL_X, products, total, "feature map value at (k=3, row 12, col 40)")
-    assert view.cell_texts("patch") == [[format_value(v) for v in row] for row in patch]
-    assert view.cell_texts("kernel")[1] == ["-2", "0", "2"]
-    assert view.cell_texts("products") == [[format_value(v) for v in row] for row in products]
-    assert format_value(total, 4) in view.caption_text()
-    assert view.caption_text().endswith("feature map value at (k=3, row 12, col 40)")
-    with pytest.raises(ValueError, match="products"):
-        view.show_products(patch, SOBEL_X, products[:2], total, "")
-
-
-def test_product_view_sums_rgb_products_over_channels_and_handles_big_kernels(qtbot):
-    view = ProductView()
-    _settle(qtbot, view, size=(1200, 500))
-    rng = np.random.default_rng(0)
-    patch, kernel = rng.random((9, 9, 3)), rng.standard_normal((9, 9, 3))
-    products = patch * kernel
-    view.show_products(patch, kernel, products, float(products.sum()), "")
-    summed = products.sum(axis=2)
-    assert view.cell_texts("products") == [[format_value(v, 2) for v in row] for row in summed]
-    assert view.cell_texts("kernel")[0][0] == format_value(kernel[0, 0].mean(), 2)
-    assert "summed over the 3 channels" in view._note.text()
-    big = rng.random((17, 17))
-    view.show_products(big, big, big * big, 1.5, "")
-    assert view.cell_texts("products") == [] and "too large" in view._note.text()
-    view.clear()
-    assert view.cell_texts("kernel") == []
-
-
-def _grid_extents(view):
-    """(right edge in the scroll viewport, item font points) of each number grid."""
-    viewport = view._scroll.viewport()
-    out = {}
-    for name, grid in view._grids.items():
-        right = grid.mapTo(viewport, QPoint(grid.width(), 0)).x()
-        out[name] = (right, grid.item(0, 0).font().pointSizeF())
-    return out
-
-
-def test_product_numbers_follow_the_ui_scale_and_stay_inside_the_width(qtbot):
-    """Presentation mode scales the numbers (not only the titles); a later update keeps that size, and
-    the old scaling pass leaves it alone; a narrow view puts the products under the kernel or shrinks
-    the numbers, never pushes a grid out of sight to the right."""
-    from convlab.ui.theme import theme
-    from convlab.ui.ui_scale import apply_ui_scale
-
-    view = ProductView()
-    _settle(qtbot, view, size=(1000, 420))
-    patch = np.full((3, 3), 0.505)
-    view.show_products(patch, SOBEL_X, patch * SOBEL_X, 0.0, "")
-    normal = _grid_extents(view)["patch"][1]
-    assert view.arrangement() == "row" and view.shrink() == 1.0
-    try:
-        theme().set_scale(1.5)
-        QApplication.processEvents()
-        assert _grid_extents(view)["patch"][1] == pytest.approx(1.5 * normal, abs=0.15)
-        view.show_products(patch, SOBEL_X, patch * SOBEL_X, 0.0, "")
-        assert apply_ui_scale(view, 1.5) == 0  # everything in it follows the theme already
-        assert _grid_extents(view)["kernel"][1] == pytest.approx(1.5 * normal, abs=0.15)
-        assert view._caption.font().pointSizeF() == 21 and view._titles["kernel"].font().pointSizeF() == 19.5
-        view.resize(520, 420)
-        for _ in range(3):
-            QApplication.processEvents()
-        view.show_products(patch, SOBEL_X, patch * SOBEL_X, 0.0, "")
-        QApplication.processEvents()
-        extents = _grid_extents(view)
-        assert view.arrangement() in ("two rows", "row")
-        assert view.arrangement() == "two rows" or view.shrink() < 1.0
-        assert max(right for right, _ in extents.values()) <= view._scroll.viewport().width()
-        assert min(points for _, points in extents.values()) >= 0.6 * 1.5 * normal - 0.15
-    finally:
-        theme().set_scale(1.0)
-    QApplication.processEvents()
-    assert view._caption.font().pointSizeF() == 14
-    view.resize(1000, 420)
-    for _ in range(3):
-        QApplication.processEvents()
-    assert _grid_extents(view)["patch"][1] == pytest.approx(normal, abs=0.15)
-    assert view.arrangement() == "row"
-
-
-def test_product_view_shrinks_to_the_height_too_instead_of_hiding_the_products_below(qtbot):
-    """A wide but low view (a 720-line projector): 5x5 grids at full size fit the width only in two
-    rows, which would need scrolling, so the numbers shrink until patch x kernel = products fit
-    without a scroll bar."""
-    view = ProductView()
-    _settle(qtbot, view, size=(980, 380))
-    rng = np.random.default_rng(0)
-    patch, kernel = rng.random((5, 5)), rng.normal(size=(5, 5))
-    view.show_products(patch, kernel, patch * kernel, 0.0, "")
-    for _ in range(3):
-        QApplication.processEvents()
-    assert view.arrangement() in ("row", "two rows") and 0.6 <= view.shrink() < 1.0
-    assert view._table.sizeHint().height() <= view._scroll.viewport().height()
-    assert not view._scroll.verticalScrollBar().isVisible()
-    assert max(right for right, _ in _grid_extents(view).values()) <= view._scroll.viewport().width()
-
-
-# ---- the theme: every widget here follows it, and the old scaling pass finds nothing to do ----------
-@pytest.fixture
-def scale_two():
-    """The theme at 2x fonts and 3x lines for the test, then back to 1."""
-    from convlab.ui.theme import theme
-
-    def set_scale(font=2.0, lines=3.0):
-        theme().set_scale(font, lines)
-        QApplication.processEvents()
-
-    yield set_scale
-    theme().set_scale(1.0)
-
-
-def _nothing_left_for_the_old_pass(widget):
-    from convlab.ui.ui_scale import apply_ui_scale
-
-    return apply_ui_scale(widget, 2.0, 3.0) == 0
-
-
-def test_feature_grid_labels_and_marker_follow_the_theme_without_restyling_per_frame(qtbot, scale_two):
-    grid = FeatureGrid()
-    _settle(qtbot, grid, size=(500, 400))
-    names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r"]
-    grid.set_kernels(names, np.stack([SOBEL_X] * len(names)))  # 17..36 maps: labels 10 pt
-    grid.set_maps(np.zeros((len(names), 20, 30), np.float32))
-    grid.set_marker(2, 3, 4)
-    cell = grid._cells[2]
-    before = (cell.label.font_points(), cell.markers[0].opts["size"], cell.markers[0].opts["pen"].widthF())
-    assert before == (10.0, 14, 4)
-    scale_two()
-    assert (cell.label.font_points(), cell.markers[0].opts["size"], cell.markers[0].opts["pen"].widthF()) == \
-        (20.0, 42, 4)  # the marker grows, its outline keeps its width (as the old scaling pass did)
-    assert cell.thumb.border.widthF() == 3 and cell.view.border.widthF() == 3 and _nothing_left_for_the_old_pass(grid)
-    grid.set_maps(np.ones((len(names), 20, 30), np.float32))  # a new frame keeps the sizes
-    assert cell.label.font_points() == 20.0 and grid.marker() == (2, 3, 4)
-    scale_two(1.0, 1.0)
-    assert (cell.label.font_points(), cell.markers[0].opts["size"], cell.markers[0].opts["pen"].widthF()) == before
-
-
-def test_image_panel_outline_and_taps_follow_the_theme(qtbot, scale_two):
-    panel = ImagePanel()
-    _settle(qtbot, panel, size=(300, 200))
-    panel.set_image(np.zeros((20, 30), np.uint8))
-    panel.set_outline(np.array([[1, 1], [1, 3]]), show_taps=True)
-    widths = [item.pen().widthF() for item in panel._outline]
-    assert widths == [5, 2.5] and panel._taps.opts["size"] == 9
-    scale_two()
-    assert [item.pen().widthF() for item in panel._outline] == [15, 7.5] and panel._taps.opts["size"] == 27
-    assert panel._taps.opts["pen"].widthF() == 1.5
-    assert panel._image_border.pen().style() == Qt.PenStyle.DashLine and _nothing_left_for_the_old_pass(panel)
-    scale_two(1.0, 1.0)
-    assert [item.pen().widthF() for item in panel._outline] == widths
-
-
-def test_kernel_table_cells_follow_the_theme_and_keep_refused_cells(qtbot, scale_two):
-    from convlab.ui.widgets.kernel_table import KernelTable
-
-    table = KernelTable()
-    _settle(qtbot, table, size=(400, 300))
-    table.table.item(0, 0).setText("abc")  # refused: stays red across the scale change
-    assert table.table.item(1, 1).font().pointSizeF() == 14
-    scale_two()
-    assert table.table.item(1, 1).font().pointSizeF() == 28 and table.invalid_cells() == [(0, 0)]
-    assert table.error_label.isVisible() and _nothing_left_for_the_old_pass(table)
-    scale_two(1.0, 1.0)
-    assert table.table.item(1, 1).font().pointSizeF() == 14
-
-
-def test_kernel_draw_title_axes_and_lines_follow_the_theme(qtbot, scale_two):
-    from convlab.ui.widgets.kernel_draw import KernelDraw
-
-    draw = KernelDraw()
-    _settle(qtbot, draw, size=(400, 300))
-    item = draw.getPlotItem()
-    assert item.titleLabel.opts["size"] == "12pt" and item.getAxis("left").style["tickFont"].pointSizeF() == 11
-    assert draw.zero_line.pen.widthF() == 2
-    scale_two()
-    assert item.titleLabel.opts["size"] == "24pt" and item.getAxis("left").labelStyle["font-size"] == "24pt"
-    assert draw.zero_line.pen.widthF() == 6 and _nothing_left_for_the_old_pass(draw)
-    scale_two(1.0, 1.0)
-    assert item.titleLabel.opts["size"] == "12pt" and draw.zero_line.pen.widthF() == 2
