@@ -50,7 +50,7 @@ class EditorControls(QWidget):
             PresetSettings(), hints={name: "slider below" for name in GABOR_FIELDS},
             sections=((PRESET_GROUP, ("preset", "preset_size") + GABOR_FIELDS), (EDIT_GROUP, ()),
                       (None, ("random_seed",))))
-        self.preview_form = SettingsForm(PreviewSettings(), sections=((PREVIEW_GROUP, tuple(PREVIEW_FIELDS)),),
+        self.preview_form = SettingsForm(PreviewSettings(), sections=((PREVIEW_GROUP, PREVIEW_FIELDS),),
                                          hints={"operation": "radio", "divisor": "text", "offset": "text"})
         self.preset_form.add_row(PRESET_GROUP, self._button("preset", "Reset to preset"))
         self.preset_form.add_row(PRESET_GROUP, self.errors["preset"])

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QSplitter
 from convlab.engine import kernel_ops as ops
 from convlab.engine.correlation_switch import operation_products
 from convlab.lab.kernel_editor import (
+    EDIT_ACTIONS,
     WHERE,
     PresetSettings,
     PreviewJob,
@@ -101,7 +102,7 @@ class KernelEditorPanel(Panel):
         self.controls.preview_form.changed.connect(self._schedule)
         self.controls.preview_form.refused.connect(self.message)
         b["preset"].clicked.connect(self.apply_preset)
-        for key in ("normalise", "random", "rotate", "transpose", "flip_h", "flip_v"):
+        for key in EDIT_ACTIONS:
             b[key].clicked.connect(lambda _=False, key=key: self.edit(key))
         for key in FILE_ACTIONS:
             b[key].clicked.connect(lambda _=False, key=key: self.transfers.ask(key))
