@@ -47,7 +47,7 @@ def run(video, seconds, kernels, size, pool):
     from PySide6.QtWidgets import QApplication
 
     from convlab.ui.main_window import MainWindow
-    from convlab.ui.panels.features.controls import BankRequest
+    from convlab.lab.features import BankRequest, FeatureParams
 
     pg.setConfigOptions(imageAxisOrder="row-major")
     app = QApplication.instance() or QApplication([])
@@ -58,10 +58,9 @@ def run(video, seconds, kernels, size, pool):
     window.resize(1500, 900)
     window.show()
     panel = window.panels[0]
-    panel.controls.set_bank_request(BankRequest("random", size, kernels, 0))
-    panel.build_bank(panel.controls.bank_request())
-    panel.controls.change(activation="relu", pool_kind="max" if pool else "none", pool_size=2, pool_stride=2,
-                          stage="pooled")
+    panel.apply_settings(BankRequest("random", size, kernels, 0))
+    panel.apply_settings(FeatureParams(activation="relu", pool_kind="max" if pool else "none", pool_size=2,
+                                       pool_stride=2, stage="pooled"))
     if not window.open_spec(str(video)):
         raise SystemExit(f"bench_live: could not open {video}")
     source = window.sources.source

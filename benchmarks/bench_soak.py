@@ -55,12 +55,10 @@ class Soak:
 
     def heavy_bank(self) -> None:
         """64 random 11x11 kernels with a new seed, ReLU and 2x2 max pooling."""
-        from convlab.ui.panels.features.controls import BankRequest
+        from convlab.lab.features import BankRequest
 
         self.seed += 1
-        request = BankRequest("random", HEAVY_SIZE, HEAVY_KERNELS, self.seed)
-        self.features.controls.set_bank_request(request)
-        self.features.build_bank(request)
+        self.features.apply_settings(BankRequest("random", HEAVY_SIZE, HEAVY_KERNELS, self.seed))
 
     def switch(self) -> None:
         """Every other switch back to the heavy feature maps; otherwise the next other panel."""
@@ -70,7 +68,7 @@ class Soak:
             window.tabs.setCurrentIndex(window.panels.index(self.features))
             self.heavy_bank()
             stage = ("pooled", "activated", "conv")[(self.switches // 2) % 3]
-            self.features.controls.change(stage=stage)
+            self.features.controls.params_form.change(stage=stage)
         else:
             index = self.others[(self.switches // 2) % len(self.others)]
             window.tabs.setCurrentIndex(index)

@@ -10,7 +10,8 @@ A field is declared with :func:`setting`; its kind follows the default value (bo
 str/bool/int with ``choices``). A settings class may define two optional methods, both Qt-free:
 ``settled()`` returns the settings with derived fields filled in (e.g. a decay that follows the
 width), and ``inactive()`` returns the names of the fields that currently have no effect (the form
-greys them out).
+greys them out); the form also applies ``changed_from(previous)`` to a user's change, where a class
+defines it (e.g. moving a Gabor slider picks the Gabor preset).
 
 >>> from dataclasses import dataclass
 >>> @dataclass(frozen=True)
@@ -123,8 +124,10 @@ def _check_declaration(default, meta: Setting) -> None:
         return
     if isinstance(default, bool) or isinstance(default, str):
         return
-    if meta.low is None or meta.high is None or not meta.low <= default <= meta.high or (meta.nonzero and not default):
+    if meta.low is None or meta.high is None or not meta.low <= default <= meta.high:
         raise ValueError(f"'{meta.label}' needs a range that holds its default {default!r}")
+    if meta.nonzero and default == 0:
+        raise ValueError(f"'{meta.label}' may not be 0, so its default cannot be 0")
 
 
 def setting_fields(cls) -> list[tuple[str, Setting, object]]:

@@ -95,6 +95,6 @@ def test_a_nonzero_number_and_a_text_with_a_length():
         from_section(Typed, {"eps": 0}, "Demo")
     with pytest.raises(ValueError, match="'folder' must be text of at most 8 characters"):
         from_section(Typed, {"folder": "a" * 9}, "Demo")
-    with pytest.raises(ValueError, match="needs a range"):
+    with pytest.raises(ValueError, match="may not be 0, so its default cannot be 0"):
         setting(0.0, "Epsilon", low=0.0, high=1.0, nonzero=True)
     assert describe(Typed) == ["eps: 0 to 1e+30, not 0 (default 1.0)", "folder: text (default )"]

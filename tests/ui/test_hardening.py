@@ -12,7 +12,7 @@ from window_helpers import make_window
 from convlab.io.datasets import DatasetError, load_npz_images
 from convlab.io.kernel_files import KernelFileError, load_bank
 from convlab.io.signal_files import SignalReadError, read_signal
-from convlab.ui.panels.features.controls import BankRequest
+from convlab.lab.features import BankRequest
 from convlab.lab.kernel_bank import MAX_ABS_WEIGHT
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -114,15 +114,14 @@ def test_kernel_larger_than_the_image_gives_a_message_not_a_crash(window, qtbot,
     window.show_panel("features")
     window.open_spec(str(odd_images(tmp_path)["2x2.png"][0]))
     qtbot.waitUntil(lambda: window.sources.last_frame.image.shape == (2, 2, 3), timeout=3000)
-    features.controls.set_bank_request(BankRequest("random", 15, 8, 0))
-    features.build_bank(features.controls.bank_request())
+    features.apply_settings(BankRequest("random", 15, 8, 0))
     shown = features.frames_displayed()
     for stage in ("conv", "activated", "pooled"):
-        features.controls.change(mode="valid", stage=stage)
+        features.controls.params_form.change(mode="valid", stage=stage)
         features._recompute()
         assert "are empty (0x0)" in window.source_bar.banner.text(), stage
     assert features.frames_displayed() == shown
-    features.controls.change(mode="same", stage="conv")
+    features.controls.params_form.change(mode="same", stage="conv")
     features._recompute()
     assert features.frames_displayed() == shown + 1 and features.grid._maps.shape == (8, 2, 2)
     for index in range(len(window.panels)):  # every panel meets the 15x15 bank on a 2x2 picture
@@ -140,13 +139,13 @@ def test_bad_kernel_files_change_nothing(window, tmp_path):
             with pytest.raises(KernelFileError) as info:
                 load_bank(path)
             assert path.name in str(info.value), name
-        assert not _timed(lambda: editor.load_bank_file(str(path))), name
+        assert not _timed(lambda: editor.transfers.load_bank(str(path))), name
         assert _same_bank(window.bank, snapshot), name
         assert editor.error_text("files"), name
         if name == "1e300.csv":
             assert "finite" in editor.error_text("files")
         else:
-            assert not editor.load_kernel_file(str(path)), name
+            assert not editor.transfers.load_kernel(str(path)), name
             assert np.array_equal(editor.kernel(), kernel), name
 
 
@@ -165,10 +164,10 @@ def test_typed_kernel_cells_nan_inf_huge_and_empty(window):
     assert editor.kernel()[0, 0] == 1e300
     assert "Could not compute the preview" in window.source_bar.banner.text()
     editor.column.name_edit.setText("huge")
-    assert not editor.send_to_bank()
+    assert not editor.transfers.send_to_bank()
     assert _same_bank(window.bank, snapshot) and "larger than 1e+30" in editor.error_text("bank")
     table.table.item(0, 0).setText("1e30")
-    assert editor.send_to_bank()
+    assert editor.transfers.send_to_bank()
     window.show_panel("features")
     features = window.current_panel()
     assert np.isfinite(features.grid.current_levels()).all()

@@ -395,4 +395,4 @@ def test_fonts_follow_the_theme_and_nothing_needs_the_old_walker(panel):
         theme().set_scale(1.0)
     assert sizes() == ("12pt", 11.0, "12pt", "13pt", 12.0, 12.0, "11pt")
     error = panel.controls.input_error
-    assert error.styleSheet() == f"color: {ERROR_COLOUR};" and error.property(THEMED)
+    assert error.styleSheet() == f"color: {ERROR_COLOUR}; font-weight: bold;" and error.property(THEMED)

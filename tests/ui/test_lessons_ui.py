@@ -18,13 +18,14 @@ def customise(window, qtbot):
     """Change something in every part of the lab, as a user would through the widgets."""
     window.open_spec("sample:edges")
     features = panel(window, "features")
-    features.controls._b["choice"].setCurrentIndex(features.controls._b["choice"].findData("edges"))
-    features.controls._w["stage"].setCurrentIndex(features.controls._w["stage"].findData("conv"))
-    features.controls._w["stride"].setValue(2)
+    bank, params = features.controls.bank_form.widgets, features.controls.params_form.widgets
+    bank["choice"].setCurrentIndex(bank["choice"].findData("edges"))
+    params["stage"].setCurrentIndex(params["stage"].findData("conv"))
+    params["stride"].setValue(2)
     window.bank.set_enabled(1, False)
     editor = panel(window, "editor")
     editor.controls.preset_combo.setCurrentText("laplacian")
-    editor.preview_controls.change(operation="convolution", divisor=4.0, offset=0.5, dilation=2)
+    editor.controls.preview_form.change(operation="convolution", divisor=4.0, offset=0.5, dilation=2)
     editor.column.name_edit.setText("my laplacian")
     smoothing = panel(window, "smoothing")
     smoothing.controls.form.change(kind="box", width=9, causal=False, noise=1.25, seed=7, mode="valid")
@@ -79,15 +80,15 @@ def test_features_settings_both_ways(window, qtbot):
     features = panel(window, "features")
     window.open_spec("sample:checkerboard")
     qtbot.waitUntil(lambda: features.frames_displayed() >= 1)
-    features.controls._w["pool_kind"].setCurrentIndex(features.controls._w["pool_kind"].findData("avg"))
+    w = features.controls.params_form.widgets
+    w["pool_kind"].setCurrentIndex(w["pool_kind"].findData("avg"))
     assert features.lesson_state()["pool_kind"] == "avg"  # widget -> state
     assert features.apply_lesson_state({"activation": "tanh", "pool_size": 3,
                                         "bank_request": {"choice": "gabor", "size": 7}}) == []
     settle(qtbot)
-    w = features.controls._w
     assert w["activation"].currentData() == "tanh" and w["pool_size"].value() == 3  # state -> widget
     assert w["pool_kind"].currentData() == "max"  # missing fields take their default
-    assert features.controls._b["choice"].currentData() == "gabor" and window.bank.origin == "gabor 7x7"
+    assert features.controls.bank_form.widgets["choice"].currentData() == "gabor" and window.bank.origin == "gabor 7x7"
     assert features.controls.params().activation == "tanh"
     qtbot.waitUntil(lambda: features.last_result.job.params.activation == "tanh")
     assert features.last_result.job.kernels.shape[1:] == (7, 7)
@@ -108,10 +109,10 @@ def test_editor_settings_both_ways(window, qtbot):
     assert other.apply_lesson_state({"preset": "gabor", "preset_size": 9, "gabor_orientation": 45.0,
                                      "operation": "convolution", "divisor": 2.0}) == []
     c = other.controls
-    assert c.preset_combo.currentText() == "gabor" and c.sliders["orientation"].value() == 45
+    assert c.preset_combo.currentText() == "gabor" and c.preset_form.widgets["gabor_orientation"].slider.value() == 45
     assert other.kernel().shape == (9, 9) and other.column.name_edit.text() == "gabor 45°"
-    assert other.preview_controls.operation_buttons["convolution"].isChecked()
-    assert other.preview_controls.widgets["divisor"].text() == "2"
+    assert c.preview_form.widgets["operation"].buttons["convolution"].isChecked()
+    assert c.preview_form.widgets["divisor"].text() == "2"
     assert other.last_result.params.divisor == 2.0  # the preview was recomputed with it
 
 

@@ -28,9 +28,10 @@ def customise(window, qtbot):
     """Move away from the defaults in every part of the lab."""
     window.open_spec("sample:edges")
     features = panel(window, "features")
-    features.controls._b["choice"].setCurrentIndex(features.controls._b["choice"].findData("edges"))
-    features.controls.change(stage="conv", stride=2)
-    panel(window, "editor").preview_controls.change(operation="convolution", dilation=2)
+    choice = features.controls.bank_form.widgets["choice"]
+    choice.setCurrentIndex(choice.findData("edges"))
+    features.controls.params_form.change(stage="conv", stride=2)
+    panel(window, "editor").controls.preview_form.change(operation="convolution", dilation=2)
     panel(window, "smoothing").controls.form.change(kind="box", width=9)
     panel(window, "connectivity").controls.change("stack", depth=4)
     panel(window, "connectivity").show_tab("matrices")

@@ -7,8 +7,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from convlab.engine.block import cnn_block_stages, prepare_input
+from convlab.lab.features import BankRequest
 from convlab.ui.main_window import MainWindow
-from convlab.ui.panels.features.controls import BankRequest
+from convlab.ui.panels.features.export import export_maps
 
 
 @pytest.fixture
@@ -71,12 +72,13 @@ def test_controls_bind_both_ways(window, qtbot):
     window.open_spec("sample:edges")
     qtbot.waitUntil(lambda: _shown(window) >= 1, timeout=10000)
     panel, controls = window.panels[0], window.panels[0].controls
-    box = controls._w["stage"]
-    box.setCurrentIndex(box.findData("conv"))
+    box = controls.params_form.widgets["stage"]
+    box.setCurrentIndex(box.findData("conv"))  # widget -> settings -> recomputed maps
     assert controls.params().stage == "conv"
     qtbot.waitUntil(lambda: panel.last_result.job.params.stage == "conv", timeout=5000)
-    controls.change(stride=2, mode="valid")
-    assert controls._w["stride"].value() == 2 and controls._w["mode"].currentData() == "valid"
+    controls.params_form.change(stride=2, mode="valid")
+    w = controls.params_form.widgets
+    assert w["stride"].value() == 2 and w["mode"].currentData() == "valid"
     qtbot.waitUntil(lambda: panel.last_result.job.params.stride == 2, timeout=5000)
     _, stages = panel.last_result.value
     h, w = stages.input.shape[:2]
@@ -99,7 +101,7 @@ def test_hovering_explains_the_value(window, qtbot):
     window.open_spec("sample:china")
     qtbot.waitUntil(lambda: _shown(window) >= 1, timeout=10000)
     panel = window.panels[0]
-    panel.controls.change(input_kind="color", stage="pooled")
+    panel.controls.params_form.change(input_kind="color", stage="pooled")
     qtbot.waitUntil(lambda: panel.last_result.job.params.input_kind == "color", timeout=5000)
     panel.grid.pixel_hovered.emit(2, 10, 20)
     _, stages = panel.last_result.value
@@ -140,10 +142,10 @@ def test_export_grid_and_map(window, qtbot, tmp_path):
     window.open_spec("sample:edges")
     qtbot.waitUntil(lambda: _shown(window) >= 1, timeout=10000)
     panel = window.panels[0]
-    assert panel.export(tmp_path / "grid.png")
-    assert panel.export(tmp_path / "map.png", map_index=1)
+    assert export_maps(panel, tmp_path / "grid.png")
+    assert export_maps(panel, tmp_path / "map.png", map_index=1)
     assert Image.open(tmp_path / "grid.png").size[0] > 100
-    assert not panel.export(tmp_path / "no-such-dir" / "x.png")
+    assert not export_maps(panel, tmp_path / "no-such-dir" / "x.png")
 
 
 def test_remembers_the_last_source(qtbot, settings, tmp_path):

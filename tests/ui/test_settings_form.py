@@ -5,7 +5,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QSpinBox)
 
 from convlab.lab.settings import setting
-from convlab.ui.widgets.settings_form import ScaledSlider, SettingsForm
+from convlab.ui.widgets.settings_form import NumberEdit, RadioChoice, ScaledSlider, SettingsForm
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,34 @@ def make_typed(qtbot):
     return form
 
 
+@dataclass(frozen=True)
+class Preview:
+    operation: str = setting("correlation", "Operation", choices=("correlation", "convolution"),
+                             labels={"correlation": "cross-correlation", "convolution": "convolution"})
+    divisor: float = setting(1.0, "Divisor", low=-100.0, high=100.0, decimals=6, nonzero=True)
+    angle: float = setting(0.0, "Angle", low=0.0, high=180.0, step=1.0, decimals=0, suffix="°")
+    sigma: float = setting(1.5, "Sigma", low=0.5, high=8.0, step=0.1, decimals=1, suffix=" pixels")
+    shape: str = setting("round", "Shape", choices=("round", "angled"))
+    per_map: bool = setting(True, "one scale per map")
+
+    def changed_from(self, previous):
+        return replace(self, shape="angled") if self.angle != previous.angle else self
+
+
+def make_preview(qtbot):
+    form = SettingsForm(Preview(), sections=(("Preview", ("operation", "divisor", "angle", "sigma", "shape",
+                                                          "per_map")),),
+                        hints={"operation": "radio", "divisor": "text", "angle": "slider below",
+                               "sigma": "slider below", "per_map": "indented"})
+    qtbot.addWidget(form)
+    return form
+
+
 def test_text_and_typed_numbers_use_line_edits_and_refuse_bad_numbers(qtbot):
     form = make_typed(qtbot)
     seen, refused = [], []
     form.changed.connect(seen.append)
-    form.invalid.connect(refused.append)
+    form.refused.connect(refused.append)
     folder, eps = form.widgets["folder"], form.widgets["eps"]
     assert isinstance(folder, QLineEdit) and isinstance(eps, QLineEdit) and eps.text() == "10"
     folder.setText("  /tmp/photos ")
@@ -136,7 +159,8 @@ def test_text_and_typed_numbers_use_line_edits_and_refuse_bad_numbers(qtbot):
     for bad in ("abc", "nan", "-1", "0"):
         eps.setText(bad)
         eps.editingFinished.emit()
-        assert refused[-1] == f"Epsilon must be a number > 0; got '{bad}'" and eps.text() == "10"
+        assert refused[-1] == f"Epsilon must be a number > 0; got '{bad}'; the last valid value stays in use."
+        assert eps.text() == "10" and form.refusal() == refused[-1]
     assert len(seen) == 1 and len(refused) == 4
     eps.setText("2.5")
     eps.editingFinished.emit()
@@ -162,3 +186,68 @@ def test_indented_check_boxes_rows_inserted_above_a_field_and_widgets_beside_one
     form.widgets["folder"].editingFinished.emit()
     assert form.settings().folder == "x"  # the control still works from its holder
 
+
+
+def _row(form, widget):
+    layout = form.groups["Preview"].layout()
+    return layout.getWidgetPosition(widget)
+
+
+def test_radio_buttons_text_numbers_sliders_with_the_value_below_and_indented_check_boxes(qtbot):
+    form = make_preview(qtbot)
+    w = form.widgets
+    assert isinstance(w["operation"], RadioChoice) and w["operation"].buttons["correlation"].isChecked()
+    assert [b.text() for b in w["operation"].buttons.values()] == ["cross-correlation", "convolution"]
+    assert isinstance(w["divisor"], NumberEdit) and w["divisor"].text() == "1"
+    assert w["sigma"].readout.text() == "1.5 pixels" and w["angle"].readout.text() == "0°"
+    assert _row(form, w["sigma"].readout)[0] == _row(form, w["sigma"])[0] + 1  # its own row, under the slider
+    assert _row(form, w["per_map"]) == (_row(form, w["shape"])[0] + 1, QFormLayout.ItemRole.FieldRole)
+    seen = []
+    form.changed.connect(seen.append)
+    w["operation"].buttons["convolution"].click()
+    assert seen[-1].operation == "convolution"
+    w["sigma"].slider.setValue(20)
+    assert seen[-1].sigma == 2.0 and w["sigma"].readout.text() == "2 pixels"  # written short: 2, not 2.0
+    w["divisor"].setText("0,5")
+    w["divisor"].editingFinished.emit()
+    assert seen[-1].divisor == 0.5 and w["divisor"].text() == "0,5" and form.refusal() == ""
+
+
+def test_a_bad_typed_number_is_refused_with_a_note_and_the_last_valid_value_stays(qtbot):
+    form = make_preview(qtbot)
+    seen, notes = [], []
+    form.changed.connect(seen.append)
+    form.refused.connect(notes.append)
+    for text in ("abc", "0", "nan", "1e9"):
+        words = f"Divisor must be a number from -100 to 100, not 0; got '{text}'"
+        form.widgets["divisor"].setText(text)
+        form.widgets["divisor"].editingFinished.emit()
+        assert words in form.refusal() and "the last valid value stays in use" in form.refusal(), text
+        assert notes[-1] == form.refusal() and form.widgets["divisor"].text() == "1"  # the last valid one again
+    assert seen == [] and form.settings().divisor == 1.0
+    form.widgets["divisor"].setText("4")
+    form.widgets["divisor"].editingFinished.emit()
+    assert seen[-1].divisor == 4.0 and form.refusal() == ""
+    form.widgets["divisor"].setText("x")
+    form.widgets["divisor"].editingFinished.emit()
+    form.set_settings(Preview(divisor=2.0))  # showing settings clears the note
+    assert form.refusal() == "" and form.widgets["divisor"].text() == "2"
+
+
+def test_a_settings_class_may_say_what_a_change_leads_to(qtbot):
+    form = make_preview(qtbot)
+    seen = []
+    form.changed.connect(seen.append)
+    form.widgets["angle"].slider.setValue(45)
+    assert seen == [Preview(angle=45.0, shape="angled")]
+    assert form.widgets["shape"].currentData() == "angled"
+    form.change(angle=90.0)
+    assert seen[-1].shape == "angled" and len(seen) == 2
+
+
+def test_fields_without_a_group_are_placed_by_the_panel(qtbot):
+    form = SettingsForm(Demo(), sections=(("Kernel", ("mode",)), (None, ("stride",))))
+    qtbot.addWidget(form)
+    assert form.widgets["stride"].parent() is None and "" in form.groups  # the rest still gets its group
+    form.add_row("Kernel", form.widgets["stride"], "Stride")
+    assert form.widgets["stride"].parent() is form.groups["Kernel"]

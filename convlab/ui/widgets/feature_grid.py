@@ -9,13 +9,16 @@ from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from convlab.ui.ui_scale import RESCALE_ON_CHANGE
+from convlab.ui.theme import theme
 from convlab.ui.widgets.colormaps import LevelTracker, diverging_lut, magnitude_lut
 from convlab.ui.widgets.kernel_thumb import KernelThumb, NameLabel
 
 MAX_MAPS = 64
 _LABEL_ROW_PIXELS = 34
-_MARKER_PENS = (pg.mkPen("k", width=4), pg.mkPen("#ffd700", width=2))
+# a gold square on a black one: the squares grow with the theme's line scale, their outlines do not
+MARKER_PENS = (pg.mkPen("#000000", width=4), pg.mkPen("#ffd700", width=2))
+MARKER_SIZE = 14
+CELL_FRAME_COLOUR = "#888888"
 
 
 def grid_columns(count: int, panel_width: float, panel_height: float, map_aspect: float) -> int:
@@ -31,32 +34,31 @@ def grid_columns(count: int, panel_width: float, panel_height: float, map_aspect
     return best_columns
 
 
-def _style_for(count: int) -> tuple[int, int]:
-    """Thumbnail pixels and label font points for a grid of ``count`` maps (denser grids, smaller)."""
+def _style_for(count: int) -> tuple[int, float]:
+    """Thumbnail pixels and label size (a fraction of the body font: 12, 10, 9 pt at scale 1) for a grid
+    of ``count`` maps (denser grids, smaller)."""
     if count <= 16:
-        return 30, 12
+        return 30, 1.0
     if count <= 36:
-        return 24, 10
-    return 20, 9
+        return 24, 10 / 12
+    return 20, 9 / 12
 
 
 class _MapCell:
     """One grid cell: kernel thumbnail and name above a ViewBox holding the feature map."""
 
-    def __init__(self, thumb_pixels: int, font_points: int):
-        """Build the cell's items (not yet placed in the grid)."""
+    def __init__(self, thumb_pixels: int, label_fraction: float):
+        """Build the cell's items (not yet placed in the grid), sized by the theme."""
         self.layout = pg.GraphicsLayout()
         self.layout.setContentsMargins(2, 2, 2, 2)
         self.layout.setSpacing(2)
         self.thumb = KernelThumb(thumb_pixels)
-        self.label = NameLabel(font_points)
+        self.label = NameLabel(label_fraction)
         self.view = pg.ViewBox(invertY=True, enableMenu=False)
-        self.view.setBorder(pg.mkPen("#888888", width=1))
         self.view.setBackgroundColor("#d9d9d9")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.view.addItem(self.image)
-        self.markers = [pg.ScatterPlotItem(symbol="s", size=14, pen=pen, brush=None, pxMode=True)
-                        for pen in _MARKER_PENS]
+        self.markers = [pg.ScatterPlotItem(symbol="s", pen=pen, brush=None, pxMode=True) for pen in MARKER_PENS]
         for marker in self.markers:
             marker.setZValue(10)
             marker.setVisible(False)
@@ -67,6 +69,16 @@ class _MapCell:
         self.layout.layout.setRowStretchFactor(0, 0)
         self.layout.layout.setRowStretchFactor(1, 1)
         self.layout.layout.setColumnStretchFactor(1, 1)
+        self.restyle(header=False)
+
+    def restyle(self, header: bool = True) -> None:
+        """Frame, marker and (with ``header``) thumbnail and name in the theme's sizes."""
+        self.view.setBorder(theme().pen(CELL_FRAME_COLOUR, 1))
+        for marker in self.markers:
+            marker.setSize(theme().marker(MARKER_SIZE))
+        if header:
+            self.thumb.restyle()
+            self.label.restyle()
 
     def show_marker(self, row: int | None, col: int | None) -> None:
         """Put the square marker on pixel (row, col), or hide it when row is None."""
@@ -87,9 +99,6 @@ class FeatureGrid(QWidget):
         super().__init__(parent)
         self._graphics = pg.GraphicsLayoutWidget()
         self._graphics.setBackground("w")
-        # Its scene changes with every frame and holds ~250 items, none of which re-sets a font: the
-        # presentation controller's once-a-second pass is enough (a rescan per frame cost 1.5 ms).
-        self._graphics.setProperty(RESCALE_ON_CHANGE, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._graphics)
@@ -106,6 +115,13 @@ class FeatureGrid(QWidget):
         scene = self._graphics.scene()
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        # Sizes come from the theme and change only with it: nothing is restyled frame by frame (its
+        # scene changes with every frame and holds ~250 items), and nothing else scales this view.
+        theme().follow(self._graphics, self._restyle)
+
+    def _restyle(self) -> None:
+        for cell in self._cells:
+            cell.restyle()
 
     # ---- public API -------------------------------------------------------------------------
     def set_kernels(self, names: list[str], kernels: np.ndarray) -> None:
@@ -217,8 +233,8 @@ class FeatureGrid(QWidget):
     def _rebuild(self, count: int) -> None:
         """Create ``count`` fresh cells (the kernel count changed)."""
         self._graphics.ci.clear()
-        thumb_pixels, font_points = _style_for(count)
-        self._cells = [_MapCell(thumb_pixels, font_points) for _ in range(count)]
+        thumb_pixels, label_fraction = _style_for(count)
+        self._cells = [_MapCell(thumb_pixels, label_fraction) for _ in range(count)]
         lut = diverging_lut() if self._signed else magnitude_lut()
         master = self._cells[0].view
         master.setAspectLocked(True)  # equal-sized cells follow the master, so all keep the aspect

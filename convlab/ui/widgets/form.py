@@ -80,3 +80,20 @@ def side_by_side(owner, widgets, sizes):
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(split)
     return split
+
+
+def follow_column_width(scroll, least: int) -> None:
+    """Keep a control column (a scroll area) ``least`` pixels wide at scale 1, and wide enough for its
+    controls at a larger font scale; marks it themed (nothing else needs to widen it)."""
+    from PySide6.QtCore import QTimer
+
+    from convlab.ui.theme import theme
+
+    def fit():
+        try:
+            wanted = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6
+            scroll.setMinimumWidth(least if theme().font_scale == 1.0 else max(least, wanted))
+        except RuntimeError:  # the column was deleted before the layouts settled
+            pass
+
+    theme().follow(scroll, lambda: QTimer.singleShot(0, fit))  # once the new fonts reached the layouts

@@ -8,15 +8,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
-_OUTLINE_PENS = (pg.mkPen("k", width=5), pg.mkPen("#ffd700", width=2.5))
-_IMAGE_BORDER_PEN = pg.mkPen("#777777", width=1, style=Qt.PenStyle.DashLine)
+from convlab.ui.theme import theme
+
+OUTLINE_PENS = (("#000000", 5), ("#ffd700", 2.5))  # (colour, width): a gold outline on a black one
+IMAGE_BORDER = "#777777"  # the dashed edge of the image (padding lies outside it)
+TAP_SIZE, TAP_PEN = 9, pg.mkPen("#000000", width=1.5)  # the dots grow with the line scale, their outline not
 
 
-def _rect_item(pen) -> QGraphicsRectItem:
-    """A hidden, unfilled rectangle drawn with a cosmetic ``pen``."""
-    pen.setCosmetic(True)
+def _rect_item() -> QGraphicsRectItem:
+    """A hidden, unfilled rectangle (its cosmetic pen comes from the theme)."""
     item = QGraphicsRectItem()
-    item.setPen(pen)
     item.setVisible(False)
     return item
 
@@ -40,12 +41,12 @@ class ImagePanel(QWidget):
         self.view = self._graphics.addViewBox(lockAspect=True, invertY=True, enableMenu=False)
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.view.addItem(self.image_item)
-        self._image_border = _rect_item(_IMAGE_BORDER_PEN)
-        self._outline = [_rect_item(pen) for pen in _OUTLINE_PENS]
+        self._image_border = _rect_item()
+        self._outline = [_rect_item() for _ in OUTLINE_PENS]
         for z_value, item in enumerate([self._image_border, *self._outline], start=5):
             item.setZValue(z_value)
             self.view.addItem(item, ignoreBounds=True)
-        self._taps = pg.ScatterPlotItem(size=9, pen=pg.mkPen("k", width=1.5), brush="#ffd700")
+        self._taps = pg.ScatterPlotItem(pen=TAP_PEN, brush="#ffd700")
         self._taps.setZValue(10)
         self._taps.setVisible(False)
         self.view.addItem(self._taps, ignoreBounds=True)
@@ -55,6 +56,14 @@ class ImagePanel(QWidget):
         scene = self._graphics.scene()
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        theme().follow(self._graphics, self._restyle)
+
+    def _restyle(self) -> None:
+        """Outline, image edge and tap dots in the theme's line widths."""
+        self._image_border.setPen(theme().pen(IMAGE_BORDER, 1, Qt.PenStyle.DashLine))
+        for item, (colour, width) in zip(self._outline, OUTLINE_PENS):
+            item.setPen(theme().pen(colour, width))
+        self._taps.setSize(theme().marker(TAP_SIZE))
 
     def set_image(self, image: np.ndarray, levels: tuple[float, float] | None = None) -> None:
         """Show (H, W) gray or (H, W, 3) RGB; uint8 needs no levels, float uses ``levels`` (low, high)."""

@@ -9,13 +9,26 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QLabel, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from convlab.engine.kernel_ops import MAX_KERNEL_SIDE, parse_cell, parse_grid_text
+from convlab.ui.theme import theme
+from convlab.ui.widgets.form_controls import error_label
 
-BAD_BACKGROUND = QColor("#ff9c9c")
+BAD_BACKGROUND = QColor("#ff9c9c")  # a refused cell: light red behind dark red text
 BAD_FOREGROUND = QColor("#7a0000")
+
+
+def cell_points(side: int) -> float:
+    """The cells' font size at scale 1 for a kernel of ``side`` rows or columns (the numbers role up to 5)."""
+    return 14 if side <= 5 else 11 if side <= 9 else 10
 
 
 def format_weight(value: float, digits: int = 6) -> str:
@@ -37,7 +50,8 @@ class _Grid(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.setTabKeyNavigation(True)
-        self.setStyleSheet("QTableWidget { gridline-color: #888888; }")
+        # a style sheet fixes the font a widget had when it was set: set again after every scale change
+        theme().follow(self, lambda: self.setStyleSheet("QTableWidget { gridline-color: #888888; }"))
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
             header.setSectionsClickable(True)
@@ -76,20 +90,23 @@ class KernelTable(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.table = _Grid(self)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c00000; font-weight: bold;")
-        self.error_label.setVisible(False)
+        self.error_label = error_label()
         self._kernel = np.zeros((1, 1))
         self._errors: dict[tuple[int, int], str] = {}
         self._error_text = ""
-        self._text_width = 50
+        self._text_width, self._text_height = 50, 28
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error_label)
         self.table.itemChanged.connect(self._on_item_changed)
         self.set_kernel(np.zeros((3, 3)))
+        theme().follow(self, self._restyle)
+
+    def _restyle(self) -> None:
+        """The cells' font at the theme's scale (the weights and refused cells stay)."""
+        self._set_cell_font(self._kernel.shape)
+        self._fit_cells()
 
     # state
     def kernel(self) -> np.ndarray:
@@ -111,27 +128,36 @@ class KernelTable(QWidget):
         table.setRowCount(kernel.shape[0])
         table.setColumnCount(kernel.shape[1])
         side = max(kernel.shape)
-        font = QFont(table.font())
-        font.setPointSize(14 if side <= 5 else 11 if side <= 9 else 10)
         digits = 4 if side <= 5 else 3 if side <= 9 else 2
         for (r, c), value in np.ndenumerate(kernel):
             item = QTableWidgetItem(format_weight(value, digits))
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            item.setFont(font)
             item.setToolTip(format_weight(value, 17))
             table.setItem(r, c, item)
-        self._text_width = max(QFontMetrics(font).horizontalAdvance(table.item(r, c).text())
-                               for r, c in np.ndindex(*kernel.shape)) + 14
+        self._set_cell_font(kernel.shape)
         table.blockSignals(False)
         self._fit_cells(kernel.shape)
         self._show_error()
 
+    def _set_cell_font(self, shape) -> None:
+        """Every cell in the font for this kernel size at the theme's scale; cell width from the widest text."""
+        font = QFont(self.table.font())
+        font.setPointSizeF(round(cell_points(max(shape)) * theme().font_scale, 1))
+        blocked = self.table.blockSignals(True)
+        for r, c in np.ndindex(*shape):
+            self.table.item(r, c).setFont(font)
+        self.table.blockSignals(blocked)
+        metrics = QFontMetrics(font)
+        self._text_width = max(metrics.horizontalAdvance(self.table.item(r, c).text())
+                               for r, c in np.ndindex(*shape)) + 14
+        self._text_height = max(28, metrics.height() + 6)
+
     def _fit_cells(self, shape=None) -> None:
-        """Share the visible area between the cells: wide enough for their text (else scroll), at most 120 x 64."""
+        """Share the visible area between the cells: big enough for their text (else scroll), at most 120 x 64."""
         rows, cols = shape or self._kernel.shape
         viewport = self.table.viewport().size()
         width = max(self._text_width, min(120, (viewport.width() - 2) // cols))
-        height = max(28, min(64, (viewport.height() - 2) // rows))
+        height = max(self._text_height, min(64, (viewport.height() - 2) // rows))
         for c in range(cols):
             self.table.setColumnWidth(c, width)
         for r in range(rows):

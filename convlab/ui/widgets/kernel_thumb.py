@@ -1,15 +1,21 @@
-"""Feature-map cell headers: a small kernel picture (negative blue, positive red) and its name."""
+"""Feature-map cell headers: a small kernel picture (negative blue, positive red) and its name.
+
+Both take their sizes from the theme when made; whoever holds them calls ``restyle()`` after a
+change of the theme (the feature grid does it for all its cells at once).
+"""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsSimpleTextItem, QGraphicsWidget, QSizePolicy
 
+from convlab.ui.theme import TEXT_COLOUR, theme
 from convlab.ui.widgets.colormaps import diverging_lut, symmetric_levels
 
 THUMB_PIXELS = 30
+FRAME_COLOUR = "#444444"
 
 
 class KernelThumb(pg.ViewBox):
@@ -20,10 +26,14 @@ class KernelThumb(pg.ViewBox):
         super().__init__(lockAspect=True, enableMouse=False, enableMenu=False, invertY=True)
         self.setFixedWidth(size)
         self.setFixedHeight(size)
-        self.setBorder(pg.mkPen("#444444", width=1))
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.image_item.setLookupTable(diverging_lut())
         self.addItem(self.image_item)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """The frame in the theme's line width."""
+        self.setBorder(theme().pen(FRAME_COLOUR, 1))
 
     def set_kernel(self, kernel: np.ndarray) -> None:
         """Show ``kernel`` (kh, kw) or (kh, kw, C) with symmetric levels around zero."""
@@ -43,20 +53,30 @@ class KernelThumb(pg.ViewBox):
 class NameLabel(QGraphicsWidget):
     """A one-line dark label that takes the width it is given and elides what does not fit."""
 
-    def __init__(self, font_points: int):
-        """Create an empty label in a ``font_points`` font."""
+    def __init__(self, fraction: float = 1.0):
+        """Create an empty label in the theme's body font times ``fraction`` (smaller in dense grids)."""
         super().__init__()
         self._full_text = ""
+        self._fraction = fraction
         self._item = QGraphicsSimpleTextItem(self)
-        font = QFont()
-        font.setPointSize(font_points)
+        self._item.setBrush(QBrush(QColor(TEXT_COLOUR)))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Take the font size of the theme now."""
+        font = theme().font("body")
+        font.setPointSizeF(round(theme().points("body") * self._fraction, 1))
         self._item.setFont(font)
-        self._item.setBrush(QBrush(QColor("#111111")))
         self._metrics = QFontMetricsF(font)
         height = self._metrics.height() + 2
         self.setMinimumSize(0, height)
         self.setPreferredSize(10, height)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._elide()
+
+    def font_points(self) -> float:
+        """The point size of the text."""
+        return self._item.font().pointSizeF()
 
     def set_text(self, text: str) -> None:
         """Show ``text`` (elided to the width; the full text is the tooltip)."""

@@ -4,11 +4,23 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QGridLayout, QLabel,
-                               QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from convlab.ui.ui_scale import base_font_points
+from convlab.lab.numbers import format_value
+from convlab.ui.theme import TEXT_COLOUR, THEMED, theme
 from convlab.ui.widgets.colormaps import diverging_lut
+
+__all__ = ["ProductView", "format_value"]
 
 MAX_SIDE = 15
 GRID_NAMES = ("patch", "kernel", "products")
@@ -21,26 +33,14 @@ ARRANGEMENTS = {
 }
 
 
-def format_value(value: float, digits: int = 3) -> str:
-    """Short text for a number with ``digits`` significant digits, e.g. 0.734, -12.3, 203, 1.2e-4."""
-    value = float(value)
-    if value == 0 or not np.isfinite(value):
-        return "0" if value == 0 else str(value)
-    if 1e-3 <= abs(value) < 1e5:
-        return f"{value:.0f}" if abs(value) >= 10**digits else f"{value:.{digits}g}"
-    mantissa, exponent = f"{value:.{max(digits - 1, 1)}e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
+SIGN_POINTS = 22  # the "x" and "=" between the grids, at scale 1
+# the labels: (role, bold) of the theme
+LABEL_ROLES = {"title": ("note", True), "caption": ("numbers", True), "note": ("body", False)}
 
 
 def _font_points(side: int) -> int:
-    """Cell font size: 13 pt up to 7x7, smaller for bigger grids."""
+    """Cell font size at scale 1: 13 pt (the note role) up to 7x7, smaller for bigger grids."""
     return 13 if side <= 7 else 11 if side <= 9 else 10 if side <= 11 else 9
-
-
-def _ui_factor() -> float:
-    """How much the application font is scaled now (presentation mode), 1.0 normally."""
-    app = QApplication.instance()
-    return app.font().pointSizeF() / base_font_points(app) if app is not None else 1.0
 
 
 def _diverging_colours(values: np.ndarray) -> np.ndarray:
@@ -78,21 +78,19 @@ class _NumberGrid(QTableWidget):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setShowGrid(True)
         self.setStyleSheet("QTableWidget { gridline-color: #999999; }")
+        self.setProperty(THEMED, True)  # show_values sets its font from the theme
 
     def show_values(self, values: np.ndarray, colours: np.ndarray, digits: int,
                     shrink: float = 1.0) -> None:
         """Fill cells with ``values`` (h, w) as text on ``colours`` (h, w, 3) uint8 backgrounds.
 
-        The numbers follow the UI scale (presentation mode) times ``shrink`` (<= 1 to fit a row).
+        The numbers follow the theme's font scale (presentation mode) times ``shrink`` (<= 1 to fit a row).
         """
         rows, cols = values.shape
-        factor = _ui_factor()
-        points = round(max(_font_points(max(rows, cols)) * factor * shrink, 6.0), 1)
+        points = round(max(_font_points(max(rows, cols)) * theme().font_scale * shrink, 6.0), 1)
         font = QFont(self.font())
         font.setPointSizeF(points)
         self.setFont(font)
-        # Tell convlab.ui.ui_scale that this size is already scaled, so its pass leaves it alone.
-        self.setProperty("convlab_font_memo", [points / factor, points])
         self.setRowCount(rows)
         self.setColumnCount(cols)
         texts = [[format_value(v, digits) for v in row] for row in values]
@@ -134,7 +132,7 @@ def _titled(title: str, grid: _NumberGrid) -> tuple[QWidget, QLabel]:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    label = _big_label(title, 13, bold=True)
+    label = _dark_label(title)
     label.setWordWrap(True)  # "element-wise products" may take two lines above a narrow grid
     layout.addWidget(label)
     layout.addWidget(grid, alignment=Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -142,14 +140,11 @@ def _titled(title: str, grid: _NumberGrid) -> tuple[QWidget, QLabel]:
     return box, label
 
 
-def _big_label(text: str, points: int, bold: bool = False) -> QLabel:
-    """A dark, readable label."""
+def _dark_label(text: str) -> QLabel:
+    """A dark, readable label (its font is set by ProductView._restyle)."""
     label = QLabel(text)
-    font = QFont(label.font())
-    font.setPointSize(points)
-    font.setBold(bold)
-    label.setFont(font)
-    label.setStyleSheet("color: #111111;")
+    label.setStyleSheet(f"color: {TEXT_COLOUR};")
+    label.setProperty(THEMED, True)
     return label
 
 
@@ -163,11 +158,13 @@ class ProductView(QWidget):
         titles = ("input patch", "kernel", "element-wise products")
         self._titles = {}
         self._items = []
+        self._signs = []
         for name, title, sign in zip(GRID_NAMES, titles, ("\u00d7", "=", "")):
             box, self._titles[name] = _titled(title, self._grids[name])
             self._items.append(box)
             if sign:
-                self._items.append(_big_label(sign, 22, bold=True))
+                self._signs.append(_dark_label(sign))
+                self._items.append(self._signs[-1])
         self._table = QGridLayout()
         self._table.setContentsMargins(4, 4, 4, 4)
         self._table.setHorizontalSpacing(10)
@@ -182,9 +179,9 @@ class ProductView(QWidget):
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._caption = _big_label("", 14, bold=True)
+        self._caption = _dark_label("")
         self._caption.setWordWrap(True)
-        self._note = _big_label("", 12)
+        self._note = _dark_label("")
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self._caption)
@@ -192,9 +189,19 @@ class ProductView(QWidget):
         self._shown = None   # the last show_products arguments, re-rendered on scale or width change
         self._shrink = 1.0
         self.clear()
-        app = QApplication.instance()
-        if app is not None:
-            app.fontChanged.connect(self._rerender)
+        theme().follow(self, self._restyle)
+
+    def _restyle(self) -> None:
+        """Label fonts from the theme's roles, then the numbers re-fitted at the new size."""
+        roles = [(label, LABEL_ROLES["title"]) for label in self._titles.values()]
+        roles += [(self._caption, LABEL_ROLES["caption"]), (self._note, LABEL_ROLES["note"])]
+        for label, (role, bold) in roles:
+            label.setFont(theme().font(role, bold, base=label.font()))
+        sign = theme().font("title", True, base=self._signs[0].font())
+        sign.setPointSizeF(round(SIGN_POINTS * theme().font_scale, 1))
+        for label in self._signs:
+            label.setFont(sign)
+        self._fit()
 
     def show_products(self, patch, kernel, products, total: float, caption: str) -> None:
         """Show patch and kernel (kh, kw) or (kh, kw, C), products (same shape or (kh, kw)) and
@@ -342,10 +349,6 @@ class ProductView(QWidget):
         for label in self._titles.values():
             if label.wordWrap() != wrapped:
                 label.setWordWrap(wrapped)
-
-    def _rerender(self, *_args) -> None:
-        """The UI scale changed: redraw the numbers at the new size."""
-        self._fit()
 
     def shrink(self) -> float:
         """Font factor the grids use to stay side by side (1.0 = their full size)."""

@@ -4,86 +4,60 @@
 declared field (see ``convlab.lab.settings``), laid out in titled groups. It emits ``changed`` with
 the new frozen settings on a real change only, shows settings without echo (``set_settings``), and
 greys out the fields the settings call inactive. Panels add their other widgets (buttons, lists)
-to a group with ``add_row`` or beside a field's control with ``beside``.
+to a group with ``add_row``.
 
-Hints change how one field is shown: ``"slider"`` (a slider instead of a spin box), ``"signed slider"``
-(its read-out shows the sign, ``+1 px``), ``"indented"`` (a check box in the field column, not across
-the row), ``"choices"`` (a text field chosen in a combo box whose items the panel offers at run time
-with ``set_choices``, e.g. the names of the kernels in the bank) and ``"text"`` (a number typed in a
-line edit). A text field (str without choices) gets a line edit. Typed values are committed on Enter
-or on leaving the field; a bad one puts the last good value back and emits ``invalid`` with a
-sentence saying what is allowed.
+Hints choose another control for a field: ``"slider"`` (value beside it), ``"signed slider"`` (its
+read-out shows the sign, ``+1 px``), ``"slider below"`` (value on its own row under it, written short:
+0.2, not 0.20), ``"radio"`` (one radio button per choice, one under the other), ``"text"`` (a number
+typed in a line edit), ``"indented"`` (a check box in the field column, under the other fields,
+rather than across the row) and ``"choices"`` (a text field chosen in a combo box whose items the
+panel offers at run time with ``set_choices``, e.g. the names of the kernels in the bank). A text
+field (a str without choices) gets a line edit. Typed values are read when editing ends; a bad one
+is refused with a red note under its group, the control shows the last valid value again, and
+``refused`` says why. Panels add their own widgets with ``add_row`` (at the end of a group, above or
+below a field) or ``beside`` (in a field's row).
+
+A settings class may define ``changed_from(previous)``: the settings a user's change leads to (e.g.
+moving a Gabor slider picks the Gabor preset); the form applies it to every change it emits.
 """
 from __future__ import annotations
 
 import dataclasses
-import math
 
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QSlider,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from convlab.lab.settings import checkers, setting_fields, settled
+from convlab.ui.widgets.form_controls import (
+    FormLayout,
+    NumberEdit,
+    RadioChoice,
+    ScaledSlider,
+    error_label,
+)
 
-__all__ = ["FormLayout", "ScaledSlider", "SettingsForm", "control_for"]
-
-
-class ScaledSlider(QWidget):
-    """A horizontal slider for a number with a fixed resolution, with its value written beside it."""
-
-    value_changed = Signal(float)
-
-    def __init__(self, low: float, high: float, scale: int, digits: int, unit: str = "", signed: bool = False):
-        super().__init__()
-        self.scale, self.digits, self.unit = scale, digits, unit
-        self.sign = "+" if signed else ""
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setRange(round(low * scale), round(high * scale))
-        self.readout = QLabel()
-        self.readout.setMinimumWidth(44)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.readout)
-        self.slider.valueChanged.connect(self._on_slider)
-        self._show()
-
-    def value(self) -> float:
-        """The current number."""
-        return self.slider.value() / self.scale
-
-    def set_value(self, value: float) -> None:
-        """Show `value` (rounded to the resolution) without emitting."""
-        self.slider.blockSignals(True)
-        self.slider.setValue(round(value * self.scale))
-        self.slider.blockSignals(False)
-        self._show()
-
-    def _show(self) -> None:
-        self.readout.setText(f"{self.value():{self.sign}.{self.digits}f}{self.unit}")
-
-    def _on_slider(self, _position) -> None:
-        self._show()
-        self.value_changed.emit(self.value())
+__all__ = ["FormLayout", "NumberEdit", "RadioChoice", "ScaledSlider", "SettingsForm", "control_for", "error_label"]
 
 
-def control_for(meta, default, hint: str | None = None) -> QWidget:
+def control_for(meta, default, hint: str | None = None, name: str = "") -> QWidget:
     """The control for one field: a combo for choices, a check box for a flag, a spin box (or a
-    slider with ``hint="slider"`` or ``"signed slider"``, a line edit with ``hint="text"``) for a number,
-    a line edit for text; ``hint="choices"`` gives an empty combo box for choices offered at run time."""
-    if hint == "choices":
+    slider with ``hint="slider"``) for a number; other hints as in the module's description."""
+    if hint == "radio":
+        widget = RadioChoice(meta)
+    elif hint == "text":
+        widget = NumberEdit(meta.label or name, meta)
+    elif hint == "choices":
         widget = QComboBox()
     elif meta.choices is not None:
         box = QComboBox()
@@ -92,13 +66,13 @@ def control_for(meta, default, hint: str | None = None) -> QWidget:
         widget = box
     elif isinstance(default, bool):
         widget = QCheckBox(meta.label)
-    elif isinstance(default, str) or hint == "text":
+    elif isinstance(default, str):
         widget = QLineEdit()
-    elif hint in ("slider", "signed slider"):
+    elif hint in ("slider", "slider below", "signed slider"):
         step = meta.step or (1 if isinstance(default, int) else 0.01)
         digits = 0 if isinstance(default, int) else meta.decimals
         widget = ScaledSlider(meta.low, meta.high, max(1, round(1 / step)), digits, meta.suffix,
-                              signed=hint == "signed slider")
+                              below=hint == "slider below", signed=hint == "signed slider")
     elif isinstance(default, int):
         widget = QSpinBox()
         widget.setRange(int(meta.low), int(meta.high))
@@ -115,32 +89,15 @@ def control_for(meta, default, hint: str | None = None) -> QWidget:
     return widget
 
 
-def _number_words(meta) -> str:
-    """What a typed number may be, in words: "a number > 0", "a number from 1 to 8"."""
-    if meta.high >= 1e30:
-        return f"a number > {meta.low:g}" if meta.nonzero and meta.low == 0 else f"a number >= {meta.low:g}"
-    return f"a number from {meta.low:g} to {meta.high:g}" + (", not 0" if meta.nonzero else "")
-
-
-def _read_text(widget: QLineEdit, meta, default, check):
-    """The value typed into a line edit; ValueError with a sentence for the user when it is no good."""
-    text = widget.text().strip()
-    if isinstance(default, str):
-        return check(text, meta.label)
-    try:
-        value = float(text)
-        if not math.isfinite(value):
-            raise ValueError
-        return check(int(value) if isinstance(default, int) and value.is_integer() else value, meta.label)
-    except ValueError:
-        raise ValueError(f"{meta.label} must be {_number_words(meta)}; got {widget.text()!r}") from None
-
-
 def _read(widget, default):
     if isinstance(widget, QComboBox):
         return widget.currentData()
     if isinstance(widget, QCheckBox):
         return widget.isChecked()
+    if isinstance(widget, (RadioChoice, NumberEdit)):
+        return widget.value()
+    if isinstance(widget, QLineEdit):
+        return widget.text().strip()
     value = widget.value()
     return int(round(value)) if isinstance(default, int) and not isinstance(default, bool) else float(value)
 
@@ -152,10 +109,10 @@ def _show(widget, value) -> None:
             widget.setCurrentIndex(max(0, widget.findData(value)))
         elif isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
-        elif isinstance(widget, ScaledSlider):
+        elif isinstance(widget, (ScaledSlider, RadioChoice, NumberEdit)):
             widget.set_value(value)
         elif isinstance(widget, QLineEdit):
-            widget.setText(value if isinstance(value, str) else f"{value:g}")
+            widget.setText(value)
         else:
             widget.setValue(value)
     finally:
@@ -167,32 +124,11 @@ def _change_signal(widget):
         return widget.currentIndexChanged
     if isinstance(widget, QCheckBox):
         return widget.toggled
-    if isinstance(widget, ScaledSlider):
+    if isinstance(widget, (ScaledSlider, RadioChoice)):
         return widget.value_changed
-    if isinstance(widget, QLineEdit):
+    if isinstance(widget, QLineEdit):  # typed numbers and text
         return widget.editingFinished
     return widget.valueChanged
-
-
-class FormLayout(QFormLayout):
-    """A QFormLayout that measures its word-wrapped rows again at each new size.
-
-    Qt's QFormLayout keeps one table of row heights for word-wrapped labels; when a parent asks for
-    the height at another width (as nested widgets do), a later layout at the form's own width can
-    reuse that table, squeezing the other rows. Dropping the cached sizes on a new geometry avoids it
-    (one more layout pass per resize).
-    """
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._laid_out = QRect()
-
-    def setGeometry(self, rect) -> None:
-        """Lay out in ``rect``, from fresh row heights when the rectangle changed."""
-        if rect != self._laid_out:
-            self._laid_out = QRect(rect)
-            self.invalidate()
-        super().setGeometry(rect)
 
 
 class SettingsForm(QWidget):
@@ -204,16 +140,14 @@ class SettingsForm(QWidget):
         The initial settings (their class declares the fields).
     sections : sequence of (title, field names), optional
         The groups, top to bottom; fields not named go to a last untitled group. A title of ""
-        makes a group without a frame title.
+        makes a group without a frame title; a title of None makes no group: its fields' controls
+        are made, and the panel places them itself (e.g. in a grid of buttons added with add_row).
     hints : dict, optional
-        ``{field name: hint}``: ``"slider"`` or ``"signed slider"`` for a slider instead of a spin box,
-        ``"text"`` for a number typed in a line edit, ``"indented"`` for a check box in the field column
-        (under the other controls, not the labels), ``"choices"`` for choices offered later with
-        :meth:`set_choices`.
+        ``{field name: hint}`` for another control than the default (see the module's description).
     """
 
     changed = Signal(object)  # the new settings, on a real change only
-    invalid = Signal(str)  # a typed value was refused (the control shows the last good value again)
+    refused = Signal(str)  # why a typed value was not taken (the last valid one stays in use)
 
     def __init__(self, settings, sections=(), hints=None, parent=None):
         super().__init__(parent)
@@ -222,29 +156,42 @@ class SettingsForm(QWidget):
         self._metas = metas = {name: meta for name, meta, _ in setting_fields(settings)}
         self._checks = checkers(settings)
         hints = hints or {}
-        self.widgets = {name: control_for(meta, self._defaults[name], hints.get(name)) for name, meta in metas.items()}
+        self.widgets = {name: control_for(meta, self._defaults[name], hints.get(name), name)
+                        for name, meta in metas.items()}
         self.groups: dict[str, QGroupBox] = {}
-        self._forms: dict[str, QFormLayout] = {}
+        self._forms: dict[str, FormLayout] = {}
+        self._errors: dict[str, QLabel] = {}  # under each group with a typed number: {field: its note}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         named = [n for _, names in sections for n in names]
         rest = [n for n in metas if n not in named]
         for title, names in list(sections) + ([("", rest)] if rest else []):
+            if title is None:
+                continue
             group = QGroupBox(title)
             form = FormLayout(group)
             for name in names:
-                meta, widget = metas[name], self.widgets[name]
-                if hints.get(name) == "indented":
-                    form.addRow("", widget)
-                elif isinstance(widget, QCheckBox) or not meta.label:
-                    form.addRow(widget)
-                else:
-                    form.addRow(meta.label, widget)
+                self._add_field(form, metas[name], self.widgets[name], hints.get(name))
+            if any(isinstance(self.widgets[n], QLineEdit) for n in names):
+                note = error_label()
+                form.addRow(note)
+                self._errors.update({n: note for n in names})
             self.groups[title], self._forms[title] = group, form
             layout.addWidget(group)
         for widget in self.widgets.values():
             _change_signal(widget).connect(self._on_widget_changed)
         self.set_settings(self._settings)
+
+    @staticmethod
+    def _add_field(form: FormLayout, meta, widget, hint) -> None:
+        if hint == "indented":
+            form.addRow("", widget)
+        elif isinstance(widget, (QCheckBox, RadioChoice)) or not meta.label:
+            form.addRow(widget)
+        else:
+            form.addRow(meta.label, widget)
+        if isinstance(widget, ScaledSlider) and widget.below:
+            form.addRow("", widget.readout)
 
     def settings(self):
         """The settings the controls show."""
@@ -269,20 +216,6 @@ class SettingsForm(QWidget):
         else:
             form.insertRow(row, label, widget)
 
-    def set_choices(self, name: str, values, labels=None) -> None:
-        """Offer ``values`` (shown as ``labels[value]``, default ``str(value)``) in the combo box of a
-        field declared with the ``"choices"`` hint; shows the current value again, without echo.
-        The settings are not changed: choosing a value from the new ones is the panel's decision."""
-        box = self.widgets[name]
-        box.blockSignals(True)
-        try:
-            box.clear()
-            for value in values:
-                box.addItem((labels or {}).get(value, str(value)), value)
-        finally:
-            box.blockSignals(False)
-        _show(box, getattr(self._settings, name))
-
     def beside(self, name: str, *widgets) -> QWidget:
         """Put ``widgets`` (e.g. a Browse… button) to the right of field ``name``'s control, in its row.
 
@@ -306,8 +239,23 @@ class SettingsForm(QWidget):
             widget = widget.parentWidget()
         return widget
 
+    def set_choices(self, name: str, values, labels=None) -> None:
+        """Offer ``values`` (shown as ``labels[value]``, default ``str(value)``) in the combo box of a
+        field declared with the ``"choices"`` hint; shows the current value again, without echo.
+        The settings are not changed: choosing a value from the new ones is the panel's decision."""
+        box = self.widgets[name]
+        box.blockSignals(True)
+        try:
+            box.clear()
+            for value in values:
+                box.addItem((labels or {}).get(value, str(value)), value)
+        finally:
+            box.blockSignals(False)
+        _show(box, getattr(self._settings, name))
+
     def set_settings(self, settings) -> None:
-        """Show ``settings`` without emitting ``changed`` (no echo)."""
+        """Show ``settings`` without emitting ``changed`` (no echo); clears a refusal's note."""
+        self._show_refusal("")
         self._settings = settled(settings)
         for name, widget in self.widgets.items():
             _show(widget, getattr(self._settings, name))
@@ -320,24 +268,46 @@ class SettingsForm(QWidget):
         """Change some fields as a user would: shows them and emits ``changed`` if anything changed."""
         self._apply(dataclasses.replace(self._settings, **changes))
 
+    def error_note(self, name: str) -> QLabel:
+        """The red note under the group of typed field ``name`` (hidden while nothing is refused)."""
+        return self._errors[name]
+
+    def refusal(self) -> str:
+        """The note on the last refused value ("" when none is shown)."""
+        return next((n.text() for n in self._errors.values() if not n.isHidden()), "")
+
     def _on_widget_changed(self, *_args) -> None:
-        try:
-            values = {name: self._value(name) for name in self.widgets}
-            values = {name: value for name, value in values.items() if value is not None}  # an empty "choices" box
-        except ValueError as exc:
-            self.set_settings(self._settings)  # the last good values come back
-            self.invalid.emit(str(exc))
-            return
+        values = {}
+        for name, widget in self.widgets.items():
+            try:
+                values[name] = self._value(name, widget)
+            except ValueError as exc:  # a typed value that is not allowed
+                note = f"{str(exc).rstrip('.')}; the last valid value stays in use."
+                self.set_settings(self._settings)  # the controls show the last valid values again
+                self._show_refusal(note, name)
+                self.refused.emit(note)
+                return
+        values = {name: value for name, value in values.items() if value is not None}  # an empty "choices" box
         self._apply(dataclasses.replace(self._settings, **values))
 
-    def _value(self, name: str):
-        widget, default = self.widgets[name], self._defaults[name]
-        if isinstance(widget, QLineEdit):
-            return _read_text(widget, self._metas[name], default, self._checks[name])
-        return _read(widget, default)
+    def _value(self, name: str, widget):
+        value = _read(widget, self._defaults[name])
+        if isinstance(widget, QLineEdit) and not isinstance(widget, NumberEdit):  # text: length, etc.
+            return self._checks[name](value, self._metas[name].label or name)
+        return value
+
+    def _show_refusal(self, note: str, name: str | None = None) -> None:
+        for label in self._errors.values():
+            label.setText("")
+            label.setVisible(False)
+        if name is not None:
+            self._errors[name].setText(note)
+            self._errors[name].setVisible(True)
 
     def _apply(self, settings) -> None:
         settings = settled(settings)
+        follow = getattr(settings, "changed_from", None)
+        settings = settled(follow(self._settings)) if callable(follow) else settings
         changed = settings != self._settings
         self.set_settings(settings)
         if changed:

@@ -72,8 +72,9 @@ class LearnControls(QWidget):
             label.setWordWrap(True)
         self._status_error = False
         theme().follow(self.status_label, self._style_status)
-        self.input_error, self.file_error = error_label(), error_label()
+        self.file_error = error_label()
         self._layout()
+        self.input_error = self.form.error_note("norm_eps")  # a refused epsilon is said here
         self._connect()
         self._show_source(self.form.settings())
         self.set_running(False)
@@ -83,7 +84,6 @@ class LearnControls(QWidget):
         self.folder_row = f.beside("folder", b["browse"])
         self.collected_row = row_of(self.collected_label, b["clear"])
         f.add_row("Patches", self.collected_row, before="size")
-        f.add_row("Preprocessing", self.input_error)
         for widget in (row_of(b["learn"], b["cancel"]), self.progress, self.status_label, self.online_box):
             f.add_row("K-means", widget)
         bank = QGroupBox("Bank")
@@ -103,18 +103,12 @@ class LearnControls(QWidget):
             self.buttons[name].clicked.connect(signal)
         self.online_box.toggled.connect(self.online_toggled)
         self.form.changed.connect(self._on_changed)
-        self.form.invalid.connect(self._on_invalid)
 
     def _on_changed(self, settings: LearnSettings) -> None:
         previous, self._previous = self._previous, settings
-        self.input_error.setText("")
         self._show_source(settings)
         if not settings.learns_like(previous):
             self.learn_changed.emit(settings)
-
-    def _on_invalid(self, text: str) -> None:
-        s = self.form.settings()
-        self.input_error.setText(f"{text}. Kept {s.norm_eps:g} and {s.zca_eps:g}.")
 
     def _show_source(self, settings: LearnSettings) -> None:
         self.folder_row.setVisible(settings.source == "folder")

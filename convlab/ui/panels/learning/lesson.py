@@ -28,7 +28,6 @@ def apply_learning_lesson_state(panel, state) -> list[str]:
     c = panel.controls
     c.montage_form.change(**vars(lesson.montage))
     panel.compare_controls.change(**vars(lesson.compare))
-    c.input_error.setText("")
     c.change(**vars(lesson.learn))  # re-learns only if the lesson's re-learn switch says so
     panel.tabs.setCurrentIndex(TAB_KEYS.index(lesson.tab))
     return warnings

@@ -90,7 +90,7 @@ class LearningPanel(Panel):
     def _connect(self) -> None:
         c, r = self.controls, self.learn_runner
         c.learn_changed.connect(self._on_learn_changed)
-        c.form.invalid.connect(self.message)
+        c.form.refused.connect(self.message)
         c.montage_form.changed.connect(lambda _montage: self._show(self.learned) if self.learned is not None else None)
         c.learn_requested.connect(self.learn)
         c.cancel_requested.connect(r.cancel)
