@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QGraphicsView
 
 from convlab.io.atomic import write_bytes_atomic
 from convlab.ui.export import save_image_atomic
-from convlab.ui.ui_scale import checked_scale
+from convlab.ui.theme import checked_scale
 from convlab.ui.widgets.colormaps import diverging_lut
 
 MIN_SCALE, MAX_SCALE = 0.25, 8.0

@@ -1,31 +1,27 @@
 """Presentation mode for the lecture hall: full screen, a UI scale, thicker lines, controls collapsed.
 
-One mechanism for every panel: `PresentationController.set_ui_scale` scales the application font (most
-widgets follow it) and runs `convlab.ui.ui_scale.apply_ui_scale` over the window (explicit fonts, style
-sheets, plot lines, markers, axis text), then emits ``ui_scale_changed(float)`` and calls
-``panel.set_ui_scale(scale)`` on panels that define it. The current panel is re-scaled when it is shown
-and every second while the scale is not 1 (items a panel creates later are caught up).
+One number for every panel: `PresentationController.set_ui_scale` sets the theme's scale
+(``convlab.ui.theme``): the application font, which most widgets follow, and ``changed``, on which
+every label and plot drawn with theme sizes re-styles itself. Then it emits ``ui_scale_changed(float)``
+and calls ``panel.set_ui_scale(scale)`` on every panel (for panels that re-arrange themselves).
 
 F5 toggles presentation mode (full screen, a scale that fits the screen's height, lines x1.5, the left
-control column of each panel hidden); F11 full screen only; F6 shows or hides the control column; Ctrl++ / Ctrl+- / Ctrl+0
-change the scale; PageDown / PageUp step through the current panel's presets.
+control column of each panel hidden); F11 full screen only; F6 shows or hides the control column;
+Ctrl++ / Ctrl+- / Ctrl+0 change the scale; PageDown / PageUp step through the current panel's presets.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QGraphicsView, QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
-from convlab.ui.theme import THEMED, theme
-from convlab.ui.ui_scale import (RESCALE_ON_CHANGE, apply_ui_scale, base_font_points, checked_scale,
-                                 scale_scene, set_application_font_scale)
+from convlab.ui.theme import base_font_points, checked_scale, theme
 
 MIN_SCALE, MAX_SCALE = 1.0, 3.0
 SCALE_CHOICES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 PRESENTATION_SCALE = 1.5   # on a 1080-pixel-high screen; other screens scale it by their height
 REFERENCE_HEIGHT = 1080
 PRESENTATION_LINE_BOOST = 1.5
-REFRESH_MS = 1000
 
 
 def check_scale(scale) -> float:
@@ -56,14 +52,6 @@ class PresentationController(QObject):
         self.controls_visible = True
         self._before: tuple | None = None
         base_font_points()
-        self._refresh = QTimer(self, interval=REFRESH_MS)
-        self._refresh.timeout.connect(self._refresh_current)
-        # A plot that re-sets a title or creates a label gets its base size back; its scene's `changed`
-        # has it scaled again before it is painted (the once-a-second pass would show it small first).
-        self._watched: set[int] = set()
-        self._dirty: dict[int, object] = {}
-        self._rescale = QTimer(self, singleShot=True, interval=0)
-        self._rescale.timeout.connect(self._rescale_dirty)
         window.tabs.currentChanged.connect(self._on_panel_shown)
         window.installEventFilter(self)
         self._build_menu()
@@ -91,14 +79,8 @@ class PresentationController(QObject):
     def set_ui_scale(self, scale) -> None:
         """Scale fonts, plot lines and markers of the whole window (ValueError outside 1.0..3.0)."""
         self._scale = check_scale(scale)
-        set_application_font_scale(self._scale)
-        theme().set_scale(self._scale, self.line_scale())
-        self._apply(self.window)
-        QTimer.singleShot(0, self._refresh_current)  # again once the new font has reached every layout
-        if self._scale != 1.0 or self.presenting:
-            self._refresh.start()
-        else:
-            self._refresh.stop()
+        theme().set_scale(self._scale, self.line_scale())  # fonts, lines and markers everywhere
+        self._layout_panels()
         for action in self._scale_group.actions():
             action.setChecked(abs(action.data() - self._scale) < 1e-9)
         if getattr(self.window, "settings", None) is not None:
@@ -114,63 +96,16 @@ class PresentationController(QObject):
         elif steps < 0 and below:
             self.set_ui_scale(below[-1])
 
-    def _apply(self, root) -> None:
-        apply_ui_scale(root, self._scale, self.line_scale())
-        self._layout_panels()
-
     def _layout_panels(self) -> None:
         """Panels with a layout of their own for presenting (`set_ui_scale`) re-check it: after a scale
         change, and after their control column was shown or hidden."""
         for panel in self.window.panels:
-            if hasattr(panel, "set_ui_scale"):
-                panel.set_ui_scale(self._scale)
-
-    def _refresh_current(self) -> None:
-        panel = self.window.current_panel()
-        if panel is not None:
-            apply_ui_scale(panel, self._scale, self.line_scale())
-            self._watch_scenes(panel)
-
-    def _watch_scenes(self, panel) -> None:
-        """Follow the `changed` signal of every plot scene in `panel` (each connected once)."""
-        for view in panel.findChildren(QGraphicsView):
-            if view.property(RESCALE_ON_CHANGE) is False or view.property(THEMED):
-                continue
-            scene = view.scene()
-            if scene is not None and id(scene) not in self._watched:
-                self._watched.add(id(scene))
-                scene.changed.connect(self._on_scene_changed)
-                scene.destroyed.connect(lambda _=None, key=id(scene): self._forget_scene(key))
-
-    def _forget_scene(self, key: int) -> None:
-        self._watched.discard(key)
-        self._dirty.pop(key, None)
-
-    @Slot(list)
-    def _on_scene_changed(self, _regions) -> None:
-        if self._scale == 1.0 and not self.presenting:
-            return
-        scene = self.sender()
-        if scene is not None:
-            self._dirty[id(scene)] = scene
-            self._rescale.start()
-
-    def _rescale_dirty(self) -> None:
-        """Scale what changed in the scenes marked since the last pass (usually nothing: one walk)."""
-        scenes, self._dirty = list(self._dirty.values()), {}
-        for scene in scenes:
-            try:
-                scale_scene(scene, self._scale, self.line_scale())
-            except RuntimeError:  # the scene was deleted in the meantime
-                pass
+            panel.set_ui_scale(self._scale)
 
     def _on_panel_shown(self, _index: int) -> None:
         panel = self.window.current_panel()
         if panel is None:
             return
-        if self._scale != 1.0 or self.presenting:
-            apply_ui_scale(panel, self._scale, self.line_scale())
-            self._watch_scenes(panel)
         self._show_columns(panel, self.controls_visible)
         panel.setFocus(Qt.FocusReason.ShortcutFocusReason)  # so the panel's own keys (Space, N) work at once
 
@@ -291,8 +226,7 @@ class PresentationController(QObject):
     def eventFilter(self, watched, event) -> bool:
         """Give the application its original font back when the window closes."""
         if watched is self.window and event.type() == QEvent.Type.Close and QApplication.instance() is not None:
-            set_application_font_scale(1.0)
-            self._refresh.stop()
+            theme().set_scale(1.0)
         return False
 
 

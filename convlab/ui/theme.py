@@ -17,10 +17,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-
+from PySide6.QtWidgets import QApplication
 
 __all__ = ["ERROR_COLOUR", "OK_COLOUR", "ROLE_POINTS", "TEXT_COLOUR", "THEMED", "WARNING_COLOUR", "Theme",
-           "diverging_lut", "magnitude_lut", "theme"]
+           "base_font_points", "checked_scale", "diverging_lut", "magnitude_lut", "set_application_font_scale",
+           "theme"]
 
 ROLE_POINTS = {"tick": 10.0, "small": 11.0, "body": 12.0, "note": 13.0, "numbers": 14.0, "title": 15.0}
 ERROR_COLOUR = "#c0392b"  # every error message, inline or in the status bar
@@ -28,6 +29,7 @@ WARNING_COLOUR = "#b35900"
 OK_COLOUR = "#1b5e20"
 TEXT_COLOUR = "#111111"  # plot labels and titles
 THEMED = "convlab_themed"  # property set on widgets that follow the theme themselves
+BASE_POINTS_PROPERTY = "convlab_base_font_points"  # the application font's size at scale 1
 
 # ColorBrewer RdBu (colour-blind safe), low end blue, centre pure white, high end red.
 _DIVERGING_ANCHORS = np.array(
@@ -75,8 +77,10 @@ class Theme(QObject):
         return self._line_scale
 
     def set_scale(self, font_scale: float, line_scale: float | None = None) -> None:
-        """Set the scale; emits ``changed`` when it differs from the current one."""
+        """Set the scale: the application font (which every widget without a role follows) at once,
+        then ``changed`` for everything drawn with theme sizes, when the scale differs."""
         line_scale = font_scale if line_scale is None else line_scale
+        set_application_font_scale(font_scale)
         if (font_scale, line_scale) == (self._font_scale, self._line_scale):
             return
         self._font_scale, self._line_scale = float(font_scale), float(line_scale)
@@ -177,6 +181,41 @@ class Theme(QObject):
         height = 30 if self._font_scale == 1.0 else max(30, round(item.titleLabel.itemRect().height()))
         item.titleLabel.setMaximumHeight(height)
         item.layout.setRowFixedHeight(0, height)
+
+
+def checked_scale(scale, low: float, high: float) -> float:
+    """``scale`` as a float from ``low`` to ``high``, else ValueError naming it and the range."""
+    try:
+        value = float(scale)
+    except (TypeError, ValueError):
+        raise ValueError(f"scale must be a number from {low} to {high}, got {scale!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"scale must be a number from {low} to {high}, got {scale!r}")
+    return value
+
+
+def base_font_points(app: QApplication | None = None) -> float:
+    """The application's font size at scale 1 (remembered on the QApplication at the first call)."""
+    app = app or QApplication.instance()
+    stored = app.property(BASE_POINTS_PROPERTY)
+    if stored:
+        return float(stored)
+    points = app.font().pointSizeF()
+    points = points if points > 0 else 10.0
+    app.setProperty(BASE_POINTS_PROPERTY, points)
+    return points
+
+
+def set_application_font_scale(scale: float, app: QApplication | None = None) -> None:
+    """Scale the application font (which most widgets follow) to ``scale`` x its size at scale 1."""
+    app = app or QApplication.instance()
+    if app is None:
+        return
+    points = round(base_font_points(app) * scale, 1)
+    font = QFont(app.font())
+    if abs(font.pointSizeF() - points) > 0.05:
+        font.setPointSizeF(points)
+        app.setFont(font)
 
 
 def _disconnect(signal, slot) -> None:

@@ -16,7 +16,7 @@ from convlab.ui.bank_signals import KernelBank
 from convlab.ui.panels.connectivity.palette import parameter_rgb
 from convlab.ui.panels.connectivity.panel import ConnectivityPanel
 from convlab.ui.theme import ERROR_COLOUR, WARNING_COLOUR, theme
-from convlab.ui.ui_scale import apply_ui_scale
+from theme_helpers import not_themed
 
 
 def _bank(shape=(3, 3), count=4):
@@ -397,7 +397,7 @@ def test_the_panel_follows_the_theme_and_needs_no_old_scaling(panel):
                           "check": "font-size: 28pt; padding: 4px 14px;",
                           "warning": f"font-size: 26pt; color: {WARNING_COLOUR};", "grid title": 28.0,
                           "grid pen": 7.0}
-        assert apply_ui_scale(panel, 2.0) == 0  # every widget and plot of the panel styles itself
+        assert not_themed(panel) == []  # every widget and plot of the panel styles itself
     finally:
         theme().set_scale(1.0)
     assert _sizes(panel) == before

@@ -13,7 +13,7 @@ from convlab.sources.base import Frame
 from convlab.ui.bank_signals import KernelBank
 from convlab.ui.panels.features import FeaturesPanel
 from convlab.ui.theme import theme
-from convlab.ui.ui_scale import set_application_font_scale
+from convlab.ui.theme import set_application_font_scale
 
 PICTURE = np.random.default_rng(0).integers(0, 256, (60, 80, 3), dtype=np.uint8)
 

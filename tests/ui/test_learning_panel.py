@@ -371,7 +371,7 @@ def test_current_and_applied_settings(panel, qtbot):
 
 def test_fonts_follow_the_theme_and_nothing_needs_the_old_walker(panel):
     from convlab.ui.theme import theme
-    from convlab.ui.ui_scale import apply_ui_scale
+    from theme_helpers import not_themed
 
     panel.learn()
     panel.compare.dataset = None
@@ -390,7 +390,7 @@ def test_fonts_follow_the_theme_and_nothing_needs_the_old_walker(panel):
     try:
         theme().set_scale(2.0)
         assert sizes() == ("24pt", 22.0, "24pt", "26pt", 24.0, 24.0, "22pt")
-        assert apply_ui_scale(panel, 2.0) == 0  # every font and pen of the panel follows the theme itself
+        assert not_themed(panel) == []  # every font and pen of the panel follows the theme itself
     finally:
         theme().set_scale(1.0)
     assert sizes() == ("12pt", 11.0, "12pt", "13pt", 12.0, 12.0, "11pt")

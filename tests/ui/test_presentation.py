@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QApplication
 
 from convlab.ui.main_window import MainWindow
 from convlab.ui.presentation import PRESENTATION_LINE_BOOST, presentation_scale_for
-from convlab.ui.ui_scale import base_font_points
+from convlab.ui.theme import base_font_points
 
 from window_helpers import make_window, panel
 
@@ -114,7 +114,7 @@ def test_scale_menu_steps_and_bad_values(window):
 
 def test_a_pen_the_panel_changes_later_becomes_the_new_base(window, qtbot):
     """A pen the panel sets while scaled (a new result) is drawn at the scaled width, and at its own
-    width again at scale 1 (the old walker's rebasing, now the theme at draw time)."""
+    width again at scale 1 (the theme's sizes at draw time)."""
     window.show_panel("smoothing")
     smoothing = panel(window, "smoothing")
     window.presentation.set_ui_scale(2.0)
@@ -251,3 +251,15 @@ def test_a_title_a_plot_sets_again_is_scaled_before_it_is_painted(window, qtbot)
     assert "t = 151" in title.text and title.opts["size"] == "18pt"  # idempotent
     window.presentation.set_ui_scale(1.0)
     assert title.opts["size"] == "12pt"
+
+
+def test_every_panel_follows_the_theme_itself(window, qtbot):
+    """One number scales the window: no widget with its own font, style sheet or plot is left out."""
+    from theme_helpers import not_themed
+
+    for p in window.panels:
+        window.show_panel(p.key)
+        qtbot.wait(20)
+    window.presentation.set_ui_scale(1.5)
+    left = {p.key: [type(w).__name__ for w in not_themed(p)] for p in window.panels}
+    assert left == {p.key: [] for p in window.panels}

@@ -68,7 +68,7 @@ def test_product_numbers_follow_the_ui_scale_and_stay_inside_the_width(qtbot):
     the old scaling pass leaves it alone; a narrow view puts the products under the kernel or shrinks
     the numbers, never pushes a grid out of sight to the right."""
     from convlab.ui.theme import theme
-    from convlab.ui.ui_scale import apply_ui_scale
+    from theme_helpers import not_themed
 
     view = ProductView()
     _settle(qtbot, view, size=(1000, 420))
@@ -81,7 +81,7 @@ def test_product_numbers_follow_the_ui_scale_and_stay_inside_the_width(qtbot):
         QApplication.processEvents()
         assert _grid_extents(view)["patch"][1] == pytest.approx(1.5 * normal, abs=0.15)
         view.show_products(patch, SOBEL_X, patch * SOBEL_X, 0.0, "")
-        assert apply_ui_scale(view, 1.5) == 0  # everything in it follows the theme already
+        assert not_themed(view) == []  # everything in it follows the theme already
         assert _grid_extents(view)["kernel"][1] == pytest.approx(1.5 * normal, abs=0.15)
         assert view._caption.font().pointSizeF() == 21 and view._titles["kernel"].font().pointSizeF() == 19.5
         view.resize(520, 420)

@@ -20,7 +20,8 @@ from convlab.lab.smoothing import SWEEP_WIDTHS, SmoothingParams
 from convlab.ui.bank_signals import KernelBank
 from convlab.ui.panels.smoothing.panel import SmoothingPanel
 from convlab.ui.theme import THEMED, theme
-from convlab.ui.ui_scale import apply_ui_scale
+
+from theme_helpers import not_themed
 
 
 @pytest.fixture
@@ -365,7 +366,7 @@ def test_every_font_pen_and_marker_follows_the_theme_and_needs_no_walker(panel, 
     assert before["plot 0 curve 1"] == 3 and before["plot 0 markers 0"] == 5 and before["best True"] == 16
     scale(2.0)
     assert looks(panel) == pytest.approx({name: 2 * value for name, value in before.items()})
-    assert apply_ui_scale(panel, 2.0) == 0  # nothing of the panel is left to the old walker
+    assert not_themed(panel) == []  # every widget and plot of the panel follows the theme
     assert looks(panel) == pytest.approx({name: 2 * value for name, value in before.items()})
     panel.controls.form.change(causal=False)  # drawn anew while scaled
     settle(qtbot, panel)

@@ -4,7 +4,6 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from convlab.ui.theme import ROLE_POINTS, THEMED, Theme
-from convlab.ui.ui_scale import apply_ui_scale
 
 
 def test_roles_and_pens_scale_with_one_number(qtbot):
@@ -27,8 +26,6 @@ def test_followers_restyle_on_a_change_and_the_old_walker_leaves_them_alone(qtbo
     t.label(label, "note", bold=True)
     assert label.property(THEMED) and "font-size: 13pt;" in label.styleSheet()
     t.set_scale(2.0)
-    assert "font-size: 26pt;" in label.styleSheet()
-    apply_ui_scale(label, 2.0)  # a themed widget is not scaled twice
     assert "font-size: 26pt;" in label.styleSheet()
     t.set_scale(1.0)
     assert label.styleSheet() == "font-size: 13pt; font-weight: bold;"

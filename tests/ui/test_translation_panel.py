@@ -411,7 +411,7 @@ def test_apply_settings_acts_as_the_user_and_refuses_a_kernel_not_on_offer(qtbot
 
 def test_the_panel_follows_the_theme_and_needs_no_walker(qtbot, panel):
     from convlab.ui.theme import theme
-    from convlab.ui.ui_scale import apply_ui_scale
+    from theme_helpers import not_themed
 
     mode, views = panel.image_mode, panel.image_mode.views
     label = mode.controls.measures.labels["conv"]
@@ -431,7 +431,7 @@ def test_the_panel_follows_the_theme_and_needs_no_walker(qtbot, panel):
         assert panel.rotation.views.max_curve.opts["pen"].widthF() == 10.0
         popup = mode.controls.widget("boundary").view().parentWidget()
         assert popup.font().pointSizeF() == 22.0, "a combo box's list follows the box"
-        assert apply_ui_scale(panel, 2.0) == 0, "nothing of the panel is left to the old walker"
+        assert not_themed(panel) == [], "every widget and plot of the panel follows the theme"
     finally:
         theme().set_scale(1.0)
     after = (label.font().pointSizeF(), mode.controls.font().pointSizeF(), plot.titleLabel.opts["size"],

@@ -23,9 +23,9 @@ def scale_two():
 
 
 def _nothing_left_for_the_old_pass(widget):
-    from convlab.ui.ui_scale import apply_ui_scale
+    from theme_helpers import not_themed
 
-    return apply_ui_scale(widget, 2.0, 3.0) == 0
+    return not_themed(widget) == []
 
 
 def test_feature_grid_labels_and_marker_follow_the_theme_without_restyling_per_frame(qtbot, scale_two):

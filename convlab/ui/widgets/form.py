@@ -54,14 +54,15 @@ def show_value(widget, value) -> None:
 
 
 def control_column(controls, max_width: int | None = None):
-    """The scrollable left column that holds a panel's controls, wide enough to show them unclipped."""
+    """The scrollable left column that holds a panel's controls, wide enough to show them unclipped
+    (at most ``max_width`` at scale 1), and wider at a larger UI scale (see `follow_column_width`)."""
     from PySide6.QtWidgets import QScrollArea
 
     scroll = QScrollArea()
     scroll.setWidget(controls)
     scroll.setWidgetResizable(True)
     width = controls.sizeHint().width() + 24
-    scroll.setMinimumWidth(width if max_width is None else min(width, max_width))
+    follow_column_width(scroll, width if max_width is None else min(width, max_width))
     return scroll
 
 
@@ -96,4 +97,8 @@ def follow_column_width(scroll, least: int) -> None:
         except RuntimeError:  # the column was deleted before the layouts settled
             pass
 
-    theme().follow(scroll, lambda: QTimer.singleShot(0, fit))  # once the new fonts reached the layouts
+    def follow():
+        fit()
+        QTimer.singleShot(0, scroll, fit)  # again once the new fonts have reached the layouts
+
+    theme().follow(scroll, follow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter
 
-from convlab.ui.widgets.form import control_column, follow_column_width, side_by_side
+from convlab.ui.widgets.form import control_column, side_by_side
 
 
 class FeaturesLayout:
@@ -13,7 +13,6 @@ class FeaturesLayout:
 
     def __init__(self, owner, controls, input_view, product_view, grid):
         scroll = control_column(controls)
-        follow_column_width(scroll, scroll.minimumWidth())
         self.middle = QSplitter(Qt.Vertical)
         self.middle.addWidget(input_view)
         self.middle.addWidget(product_view)

@@ -26,7 +26,6 @@ from convlab.ui.panels.learning.controls import LearnControls
 from convlab.ui.panels.learning.lesson import apply_learning_lesson_state, learning_lesson_state
 from convlab.ui.panels.learning.views import KernelMontage, PatchSamples
 from convlab.ui.runner import TaskRunner
-from convlab.ui.theme import theme
 from convlab.ui.widgets.form import control_column, side_by_side
 
 COLLECT_EVERY_S = 0.5
@@ -77,7 +76,6 @@ class LearningPanel(Panel):
         column.addWidget(self.compare_controls)
         column.addStretch(1)
         self.scroll = control_column(left)
-        theme().follow(self.scroll, lambda: QTimer.singleShot(0, self.scroll, self._fit_column))
         kernels_tab = QSplitter(Qt.Vertical)
         kernels_tab.addWidget(self.montage)
         kernels_tab.addWidget(self.samples)
@@ -227,14 +225,6 @@ class LearningPanel(Panel):
     def frames_displayed(self) -> int:
         """Finished learning results and online updates shown."""
         return self._displayed
-
-    def _fit_column(self) -> None:
-        """Widen the control column for larger fonts (never narrower than it was), once the new font has
-        reached the controls' layouts."""
-        if theme().font_scale != 1.0:
-            scroll = self.scroll
-            wanted = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6
-            scroll.setMinimumWidth(max(wanted, scroll.minimumWidth()))
 
     # bank
     def use_as_bank(self) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from convlab.engine.smoothing import flip_and_slide
 from convlab.lab.settings import settled
@@ -14,27 +14,10 @@ from convlab.ui.panels.smoothing.controls import SmoothingControls
 from convlab.ui.panels.smoothing.files import ask_signal_path, read_signal_file
 from convlab.ui.panels.smoothing.lesson import apply_smoothing_lesson_state, smoothing_lesson_state
 from convlab.ui.panels.smoothing.plots import CommutePlot, ErrorPlot, SlideView, TrackPlot, summary_label, summary_text
-from convlab.ui.theme import theme
 from convlab.ui.widgets.form import control_column, side_by_side
 from convlab.ui.widgets.kernel_draw import KernelDraw
 
 TICKS_PER_SECOND = 30
-
-
-def follow_controls_width(scroll: QScrollArea) -> None:
-    """Keep the control column as wide as its controls at the theme's scale (never narrower than at first);
-    fitted again once the new fonts have reached the layouts."""
-    narrowest = scroll.minimumWidth()
-
-    def fit():
-        wanted = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6
-        scroll.setMinimumWidth(max(narrowest, wanted))
-
-    def follow():
-        fit()
-        QTimer.singleShot(0, scroll, fit)
-
-    theme().follow(scroll, follow)
 
 
 class SmoothingPanel(Panel):
@@ -86,7 +69,6 @@ class SmoothingPanel(Panel):
         column.addWidget(self.summary)
         column.addWidget(plots, 1)
         side_by_side(self, (scroll, right), (330, 1170))
-        follow_controls_width(scroll)
 
     def _connect(self) -> None:
         c = self.controls

@@ -22,7 +22,6 @@ from convlab.ui.panels.translation.lesson import (
 )
 from convlab.ui.panels.translation.pooling_figure import PoolingFigure
 from convlab.ui.panels.translation.rotation import RotationMode
-from convlab.ui.panels.translation.tiles import widen_to_fit
 
 
 class TranslationPanel(Panel):
@@ -69,12 +68,6 @@ class TranslationPanel(Panel):
         if self.modes.currentWidget() is self.rotation and not self.rotation.is_up_to_date():
             return 0
         return self.image_mode.frames_displayed()
-
-    def set_ui_scale(self, scale: float) -> None:
-        """After a change of the UI scale (fonts follow the theme): each control column widens if its
-        controls need more room."""
-        for mode in (self.image_mode, self.figure, self.rotation):
-            widen_to_fit(mode.column)
 
     # lesson files
     def lesson_state(self) -> dict:

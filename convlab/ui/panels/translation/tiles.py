@@ -24,7 +24,7 @@ COLUMN_MAX_WIDTH = 400
 
 
 def themed_column(controls):
-    """The scrollable left column of a mode, its font the theme's ``small`` role (see `widen_to_fit`)."""
+    """The scrollable left column of a mode, its font the theme's ``small`` role."""
     controls.setProperty(THEMED, True)
 
     def apply():
@@ -34,14 +34,6 @@ def themed_column(controls):
 
     theme().follow(controls, apply)
     return control_column(controls, COLUMN_MAX_WIDTH)
-
-
-def widen_to_fit(scroll) -> None:
-    """Widen a control column whose controls need more room (after a change of the UI scale); it
-    never narrows."""
-    wanted = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6
-    if wanted > scroll.minimumWidth():
-        scroll.setMinimumWidth(wanted)
 
 
 def error_label() -> QLabel:
