@@ -46,8 +46,8 @@ def run(video, seconds, kernels, size, pool):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from convlab.ui.main_window import MainWindow
     from convlab.lab.features import BankRequest, FeatureParams
+    from convlab.ui.main_window import MainWindow
 
     pg.setConfigOptions(imageAxisOrder="row-major")
     app = QApplication.instance() or QApplication([])

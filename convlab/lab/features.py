@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from convlab.engine.activation import ACTIVATIONS, activate, is_signed_activation
-from convlab.engine.kernel_banks import BANK_CHOICES, BANK_LABELS, make_bank
 from convlab.engine.block import INPUT_KINDS, cnn_block_stages, prepare_input, shrink_to
 from convlab.engine.conv import BOUNDARIES, MODES
 from convlab.engine.explain import EXPLAIN_STAGES, Explanation, explain_value
+from convlab.engine.kernel_banks import BANK_CHOICES, BANK_LABELS, make_bank
 from convlab.engine.kernel_ops import MAX_KERNEL_SIDE
 from convlab.engine.pooling import POOL_KINDS
 from convlab.lab.kernel_bank import MAX_KERNELS

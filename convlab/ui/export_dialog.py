@@ -4,11 +4,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QLabel,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+)
 
-from convlab.ui.export_view import (MAX_SCALE, MIN_SCALE, export_bank_montage, export_plot_png, export_plot_svg,
-                                    export_widget_png, find_plots)
+from convlab.ui.export_view import (
+    MAX_SCALE,
+    MIN_SCALE,
+    export_bank_montage,
+    export_plot_png,
+    export_plot_svg,
+    export_widget_png,
+    find_plots,
+)
 from convlab.ui.theme import ERROR_COLOUR
 
 
@@ -113,7 +128,8 @@ def install_export(window) -> None:
     actions = []
     for text, keys, slot in (("Export a &picture (PNG at a scale, or SVG)…", "Ctrl+Shift+E",
                               lambda: ExportDialog(window).open()),
-                             ("Export the &kernel bank as a montage…", "Ctrl+Shift+K", lambda: ask_export_bank(window))):
+                             ("Export the &kernel bank as a montage…", "Ctrl+Shift+K",
+                              lambda: ask_export_bank(window))):
         action = QAction(text, window, shortcut=QKeySequence(keys))
         action.triggered.connect(lambda _=False, slot=slot: slot())
         actions.append(action)

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from convlab.io.lessons import Lesson, LessonBank, load_lesson, save_lesson
+from convlab.lab.kernel_bank import KernelEntry
 from convlab.sources.samples import SAMPLE_NAMES
 from convlab.ui.source_controller import describe_spec
-from convlab.lab.kernel_bank import KernelEntry
 
 SPEC_PREFIXES = ("sample", "camera", "video", "image")
 

@@ -12,6 +12,7 @@ from convlab.engine.kernel_banks import make_bank
 from convlab.io.images import image_file_filter
 from convlab.resources_path import resource_path
 from convlab.sources.samples import DEFAULT_SAMPLE
+from convlab.ui.bank_signals import KernelBank
 from convlab.ui.export_dialog import install_export
 from convlab.ui.lesson_menu import LessonMenu
 from convlab.ui.panels import panel_classes
@@ -19,7 +20,6 @@ from convlab.ui.presentation import install_presentation
 from convlab.ui.shortcut_overlay import install_shortcut_overlay, show_shortcut_overlay
 from convlab.ui.source_bar import SourceBar
 from convlab.ui.source_controller import VIDEO_EXTENSIONS, SourceController, SourceError, describe_spec
-from convlab.ui.bank_signals import KernelBank
 
 MAX_RECENT = 8
 

@@ -5,7 +5,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
 
 from convlab.sources.samples import SAMPLE_NAMES
-
 from convlab.ui.theme import ERROR_COLOUR, OK_COLOUR
 
 

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from convlab.engine.kernel_banks import make_bank
 from convlab.engine.block import cnn_block_stages, prepare_input, shrink_to
 from convlab.engine.conv import correlate2d
+from convlab.engine.kernel_banks import make_bank
 from convlab.lab.features import (
     STAGES,
     BankRequest,

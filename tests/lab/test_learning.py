@@ -13,12 +13,28 @@ from convlab.engine.compare import FEATURE_SETS, ComparisonSettings, run_compari
 from convlab.engine.kmeans import METHODS, learn_centroids
 from convlab.engine.patches import extract_patches, fit_transform_patches
 from convlab.io.datasets import LabelledImages
-from convlab.lab.compare import (CompareSettings, check_feature_sets, compare_from_section, compare_section,
-                                 compare_task, loaded_digits)
+from convlab.lab.compare import (
+    CompareSettings,
+    check_feature_sets,
+    compare_from_section,
+    compare_section,
+    compare_task,
+    loaded_digits,
+)
 from convlab.lab.kernel_bank import MAX_KERNELS
-from convlab.lab.learning import (METHOD_LABELS, SORT_LABELS, LearnedKernels, LearningLesson, LearnSettings,
-                                  MontageSettings, OnlineSession, bank_note, learn_task, lesson_from_section,
-                                  lesson_section)
+from convlab.lab.learning import (
+    METHOD_LABELS,
+    SORT_LABELS,
+    LearnedKernels,
+    LearningLesson,
+    LearnSettings,
+    MontageSettings,
+    OnlineSession,
+    bank_note,
+    learn_task,
+    lesson_from_section,
+    lesson_section,
+)
 from convlab.lab.settings import describe, parse_assignment, setting_fields
 
 ROOT = Path(__file__).resolve().parents[2]

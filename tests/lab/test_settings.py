@@ -3,8 +3,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from convlab.lab.settings import (as_section, checkers, describe, from_section, parse_assignment, setting,
-                                  setting_fields)
+from convlab.lab.settings import as_section, checkers, describe, from_section, parse_assignment, setting, setting_fields
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
 """--set PANEL.FIELD=VALUE: one panel setting from the command line, through its declared settings."""
 import pytest
-
-from convlab.ui.app import apply_assignments
-
 from test_cli import run_main
 from window_helpers import make_window, panel
+
+from convlab.ui.app import apply_assignments
 
 
 def test_assignments_reach_the_panel_as_a_user_change(qtbot):

@@ -4,6 +4,7 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QGraphicsSimpleTextItem, QLabel
+from theme_helpers import not_themed
 
 from convlab.engine.connectivity import connection_ids, distinct_parameters, image_conv_cost, layer_taps
 from convlab.engine.conv import correlate2d, output_size
@@ -16,7 +17,6 @@ from convlab.ui.bank_signals import KernelBank
 from convlab.ui.panels.connectivity.palette import parameter_rgb
 from convlab.ui.panels.connectivity.panel import ConnectivityPanel
 from convlab.ui.theme import ERROR_COLOUR, WARNING_COLOUR, theme
-from theme_helpers import not_themed
 
 
 def _bank(shape=(3, 3), count=4):

@@ -11,8 +11,16 @@ from PIL import Image
 from scipy import ndimage
 
 from convlab.ui.export_dialog import ExportDialog, export_bank_to
-from convlab.ui.export_view import (bank_montage, export_bank_montage, export_plot_png, export_plot_svg,
-                                    export_widget_png, find_plots, kernel_rgb, render_widget)
+from convlab.ui.export_view import (
+    bank_montage,
+    export_bank_montage,
+    export_plot_png,
+    export_plot_svg,
+    export_widget_png,
+    find_plots,
+    kernel_rgb,
+    render_widget,
+)
 from convlab.ui.main_window import MainWindow
 from convlab.ui.widgets.colormaps import diverging_lut
 

@@ -12,8 +12,7 @@ from convlab.lab.features import BankRequest, FeatureParams
 from convlab.sources.base import Frame
 from convlab.ui.bank_signals import KernelBank
 from convlab.ui.panels.features import FeaturesPanel
-from convlab.ui.theme import theme
-from convlab.ui.theme import set_application_font_scale
+from convlab.ui.theme import set_application_font_scale, theme
 
 PICTURE = np.random.default_rng(0).integers(0, 256, (60, 80, 3), dtype=np.uint8)
 

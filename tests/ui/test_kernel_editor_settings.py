@@ -10,8 +10,7 @@ from convlab.engine.kernels import preset_kernel
 from convlab.lab.kernel_editor import PresetSettings, PreviewSettings
 from convlab.ui.bank_signals import KernelBank
 from convlab.ui.panels.kernel_editor import KernelEditorPanel
-from convlab.ui.theme import theme
-from convlab.ui.theme import set_application_font_scale
+from convlab.ui.theme import set_application_font_scale, theme
 
 ASYMMETRIC = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, -0.5]])
 

@@ -370,8 +370,9 @@ def test_current_and_applied_settings(panel, qtbot):
 
 
 def test_fonts_follow_the_theme_and_nothing_needs_the_old_walker(panel):
-    from convlab.ui.theme import theme
     from theme_helpers import not_themed
+
+    from convlab.ui.theme import theme
 
     panel.learn()
     panel.compare.dataset = None

@@ -9,15 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from window_helpers import make_window, panel, settle
 
 from convlab.io.lessons import Lesson, LessonBank, load_lesson
 from convlab.lab.learning import LearnSettings
+from convlab.lab.translation import ShiftSettings
 from convlab.ui.lesson_menu import shipped_lessons
 from convlab.ui.lesson_state import apply_lesson
-from convlab.lab.translation import ShiftSettings
 from convlab.ui.panels.translation.lesson import ROTATION_DEFAULTS
-
-from window_helpers import make_window, panel, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = dict(count=2000, k=12, size=6, max_iter=20)

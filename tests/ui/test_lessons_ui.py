@@ -3,10 +3,9 @@
 
 import numpy as np
 import pytest
+from window_helpers import make_window, panel, settle, state
 
 from convlab.io.lessons import load_lesson
-
-from window_helpers import make_window, panel, settle, state
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from window_helpers import make_window, panel, settle, state
 
 from convlab.engine.kernel_banks import make_bank
 from convlab.io.lessons import Lesson, LessonBank, lesson_text, load_lesson, save_lesson
 from convlab.ui.lesson_menu import shipped_lessons
-
-from window_helpers import make_window, panel, settle, state
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,12 +3,11 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
+from window_helpers import make_window, panel
 
 from convlab.ui.main_window import MainWindow
 from convlab.ui.presentation import PRESENTATION_LINE_BOOST, presentation_scale_for
 from convlab.ui.theme import base_font_points
-
-from window_helpers import make_window, panel
 
 
 @pytest.fixture

@@ -67,8 +67,9 @@ def test_product_numbers_follow_the_ui_scale_and_stay_inside_the_width(qtbot):
     """Presentation mode scales the numbers (not only the titles); a later update keeps that size, and
     the old scaling pass leaves it alone; a narrow view puts the products under the kernel or shrinks
     the numbers, never pushes a grid out of sight to the right."""
-    from convlab.ui.theme import theme
     from theme_helpers import not_themed
+
+    from convlab.ui.theme import theme
 
     view = ProductView()
     _settle(qtbot, view, size=(1000, 420))

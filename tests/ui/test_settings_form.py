@@ -1,8 +1,16 @@
 """The declarative form: one control per declared field, both directions, no echo."""
 from dataclasses import dataclass, replace
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QPushButton,
-                               QSpinBox)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+)
 
 from convlab.lab.settings import setting
 from convlab.ui.widgets.settings_form import NumberEdit, RadioChoice, ScaledSlider, SettingsForm

@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
+from theme_helpers import not_themed
 
 from convlab.engine.smoothing import (
     error_vs_width,
@@ -20,8 +21,6 @@ from convlab.lab.smoothing import SWEEP_WIDTHS, SmoothingParams
 from convlab.ui.bank_signals import KernelBank
 from convlab.ui.panels.smoothing.panel import SmoothingPanel
 from convlab.ui.theme import THEMED, theme
-
-from theme_helpers import not_themed
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from PySide6.QtGui import QImage
 from scipy import signal
 
 from convlab.engine.block import prepare_input
-from convlab.engine.kernel_banks import make_bank
 from convlab.engine.blurpool import blur_pool, pool_windows
 from convlab.engine.invariance import band_outline, border_band
+from convlab.engine.kernel_banks import make_bank
 from convlab.engine.pooling import pool1d
 from convlab.engine.shift import translate
 from convlab.lab.pooling_figure import FigureSettings, parse_values
@@ -410,8 +410,9 @@ def test_apply_settings_acts_as_the_user_and_refuses_a_kernel_not_on_offer(qtbot
 
 
 def test_the_panel_follows_the_theme_and_needs_no_walker(qtbot, panel):
-    from convlab.ui.theme import theme
     from theme_helpers import not_themed
+
+    from convlab.ui.theme import theme
 
     mode, views = panel.image_mode, panel.image_mode.views
     label = mode.controls.measures.labels["conv"]

@@ -36,7 +36,7 @@ class Panel(QWidget):
     keeps_lesson_settings = False  # True where lesson_state/apply_lesson_state are implemented
 
     def lesson_state(self) -> dict:
-        """This panel's settings as JSON values, for lesson files (empty: nothing to keep)."""
+        """The panel's settings as JSON values, for lesson files (empty: nothing to keep)."""
         return {}
 
     def apply_lesson_state(self, state: dict) -> list[str]:

@@ -89,7 +89,7 @@ class ConnectivityControls(QWidget):
         self.layer_note.setVisible(bool(text))
 
     def _show_outputs(self, layer: LayerSettings) -> None:
-        """n's range and value for these layer settings, without echo."""
+        """N's range and value for these layer settings, without echo."""
         self.outputs_spin.blockSignals(True)
         self.outputs_spin.setRange(*outputs_range(layer))
         self.outputs_spin.setValue(layer.outputs)
@@ -101,7 +101,7 @@ class ConnectivityControls(QWidget):
         self.changed.emit(key, settings)
 
     def _on_outputs_edited(self, outputs: int) -> None:
-        """n was typed: choose the fewest inputs that give n outputs."""
+        """N was typed: choose the fewest inputs that give n outputs."""
         layer = self.value("layer")
         inputs = smallest_inputs_for(outputs, layer)
         if inputs != layer.inputs:

@@ -190,7 +190,7 @@ class ConnectivityPanel(Panel):
 
     # lesson files
     def lesson_state(self) -> dict:
-        """This panel's settings as JSON values, for lesson files."""
+        """The panel's settings as JSON values, for lesson files."""
         return connectivity_lesson_state(self)
 
     def apply_lesson_state(self, state: dict) -> list:

@@ -234,7 +234,7 @@ class FeaturesPanel(Panel):
             super().apply_settings(settings)
 
     def lesson_state(self) -> dict:
-        """This panel's settings as JSON values, for lesson files."""
+        """The panel's settings as JSON values, for lesson files."""
         return features_section(*self.current_settings())
 
     def apply_lesson_state(self, state: dict) -> list:

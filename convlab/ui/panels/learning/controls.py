@@ -3,8 +3,17 @@ buttons, progress and notes around them."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from convlab.lab.kernel_bank import MAX_KERNELS
 from convlab.lab.learning import LearnSettings, MontageSettings
@@ -14,7 +23,8 @@ from convlab.ui.widgets.settings_form import SettingsForm
 LEARN_SECTIONS = (("Patches", ("source", "folder", "size", "count", "color", "seed")),
                   ("Preprocessing", ("normalize", "norm_eps", "whiten", "zca_eps")),
                   ("K-means", ("k", "method", "max_iter", "relearn")))
-LEARN_HINTS = {"color": "indented", "normalize": "indented", "whiten": "indented", "norm_eps": "text", "zca_eps": "text"}
+LEARN_HINTS = {"color": "indented", "normalize": "indented", "whiten": "indented", "norm_eps": "text",
+               "zca_eps": "text"}
 MONTAGE_SECTIONS = (("Montage", ("sort_by", "show")),)
 BUTTONS = (("learn", "Learn kernels"), ("cancel", "Cancel"), ("use_bank", "Use as bank"),
            ("save", "Save kernels…"), ("load", "Load kernels…"), ("browse", "Browse…"), ("clear", "Clear"))

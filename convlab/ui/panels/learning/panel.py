@@ -16,8 +16,15 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from convlab.engine.block import shrink_to
 from convlab.lab.compare import CompareSettings
-from convlab.lab.learning import (LearnedKernels, LearnSettings, MontageSettings, OnlineSession, bank_note,
-                                  learn_task, online_update)
+from convlab.lab.learning import (
+    LearnedKernels,
+    LearnSettings,
+    MontageSettings,
+    OnlineSession,
+    bank_note,
+    learn_task,
+    online_update,
+)
 from convlab.ui.live import LatestOnlyWorker
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.learning import files
@@ -239,7 +246,7 @@ class LearningPanel(Panel):
 
     # lesson files and settings
     def lesson_state(self) -> dict:
-        """This panel's settings as JSON values, for lesson files."""
+        """The panel's settings as JSON values, for lesson files."""
         return learning_lesson_state(self)
 
     def apply_lesson_state(self, state: dict) -> list:

@@ -71,7 +71,7 @@ class TranslationPanel(Panel):
 
     # lesson files
     def lesson_state(self) -> dict:
-        """This panel's settings as JSON values, for lesson files."""
+        """The panel's settings as JSON values, for lesson files."""
         return translation_lesson_state(self)
 
     def apply_lesson_state(self, state: dict) -> list:
