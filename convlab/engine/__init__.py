@@ -109,12 +109,14 @@ from .receptive_stack import (
 from .rotation_invariance import bar_image, orientation_pooling, orientation_sweep, rotate_image, rotated_bank
 from .shift import translate, translate1d
 from .smoothing import (
+    DECAY_KINDS,
     SMOOTHING_KERNELS,
     Commutation,
     SlideTerms,
     SmoothingKernel,
     check_lagged_kernel,
     commute,
+    default_decay,
     error_vs_width,
     estimate_times,
     flip_and_slide,
@@ -145,8 +147,8 @@ __all__ = [
     "receptive_field_support", "stack_input_length", "tiled_conv1d", "tiled_conv2d", "uncovered_tail",
     "unshared_conv1d", "unshared_conv2d", "weight_matrix",
     # smoothing the spaceship's position (1-D convolution)
-    "SMOOTHING_KERNELS", "Commutation", "SlideTerms", "SmoothingKernel", "SpaceshipTrack", "check_lagged_kernel",
-    "commute", "error_vs_width", "estimate_times", "flip_and_slide", "kernel_from_weights", "lag_of", "mse",
+    "DECAY_KINDS", "SMOOTHING_KERNELS", "Commutation", "SlideTerms", "SmoothingKernel", "SpaceshipTrack",
+    "check_lagged_kernel", "commute", "default_decay", "error_vs_width", "estimate_times", "flip_and_slide", "kernel_from_weights", "lag_of", "mse",
     "placement_lags", "smooth", "smoothing_kernel", "spaceship_track",
     # editing kernels
     "MAX_KERNEL_SIDE", "OPERATIONS", "Normalised", "apply_divisor_offset", "apply_operation", "flip_horizontal",

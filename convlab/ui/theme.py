@@ -13,8 +13,12 @@ which presentation mode scales the same way.
 """
 from __future__ import annotations
 
+import atexit
+import gc
+
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication
@@ -64,6 +68,8 @@ class Theme(QObject):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._font_scale = 1.0
+        self._followers: list = []  # (owner, apply) of everything that follows the theme
+        self._live_after_prune = 0
         self._line_scale = 1.0
 
     @property
@@ -84,6 +90,7 @@ class Theme(QObject):
         if (font_scale, line_scale) == (self._font_scale, self._line_scale):
             return
         self._font_scale, self._line_scale = float(font_scale), float(line_scale)
+        self._restyle_followers()
         self.changed.emit()
 
     def points(self, role: str) -> float:
@@ -128,15 +135,21 @@ class Theme(QObject):
         """
         owner.setProperty(THEMED, True)
         apply()
+        if len(self._followers) > 2 * self._live_after_prune + 64:
+            self._prune()
+        self._followers.append((owner, apply))
 
-        def on_change():
-            try:
+    def _prune(self) -> None:
+        """Forget the followers whose owner was deleted (no Qt connection is kept to them, so a window
+        closing, or the interpreter ending, never calls into a deleted object)."""
+        self._followers = [(owner, apply) for owner, apply in self._followers if shiboken6.isValid(owner)]
+        self._live_after_prune = len(self._followers)
+
+    def _restyle_followers(self) -> None:
+        self._prune()
+        for owner, apply in list(self._followers):
+            if shiboken6.isValid(owner):  # an earlier follower's restyle may have deleted it
                 apply()
-            except RuntimeError:  # the owner's C++ side is gone; the disconnect below comes next
-                pass
-
-        self.changed.connect(on_change)
-        owner.destroyed.connect(lambda *_: _disconnect(self.changed, on_change))
 
     def label(self, widget, role: str, bold: bool = False, colour: str | None = None) -> None:
         """Style a QLabel (or any widget) as text of ``role``, now and on every change."""
@@ -218,13 +231,6 @@ def set_application_font_scale(scale: float, app: QApplication | None = None) ->
         app.setFont(font)
 
 
-def _disconnect(signal, slot) -> None:
-    try:
-        signal.disconnect(slot)
-    except (RuntimeError, TypeError):
-        pass
-
-
 _THEME: Theme | None = None
 
 
@@ -233,4 +239,13 @@ def theme() -> Theme:
     global _THEME
     if _THEME is None:
         _THEME = Theme()
+        atexit.register(_forget_followers)  # runs before PySide's own clean-up (registered earlier)
     return _THEME
+
+
+def _forget_followers() -> None:
+    """Drop the followers while Python is still whole: PySide would otherwise destroy the plot items
+    they hold during its clean-up at exit, when their Python handlers can no longer run (a crash)."""
+    if _THEME is not None:
+        _THEME._followers.clear()
+    gc.collect()

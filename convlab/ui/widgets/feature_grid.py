@@ -266,6 +266,7 @@ class FeatureGrid(QWidget):
         grid.setContentsMargins(2, 2, 2, 2)
         self._graphics.setCentralItem(grid)
         self._graphics.ci = grid
+        old_grid.deleteLater()  # out of the scene now: left to Python, it would be destroyed at exit (a crash)
         for index, cell in enumerate(self._cells):
             grid.addItem(cell.layout, index // columns, index % columns)
         for column in range(columns):
