@@ -148,7 +148,8 @@ __all__ = [
     "unshared_conv1d", "unshared_conv2d", "weight_matrix",
     # smoothing the spaceship's position (1-D convolution)
     "DECAY_KINDS", "SMOOTHING_KERNELS", "Commutation", "SlideTerms", "SmoothingKernel", "SpaceshipTrack",
-    "check_lagged_kernel", "commute", "default_decay", "error_vs_width", "estimate_times", "flip_and_slide", "kernel_from_weights", "lag_of", "mse",
+    "check_lagged_kernel", "commute", "default_decay", "error_vs_width", "estimate_times", "flip_and_slide",
+    "kernel_from_weights", "lag_of", "mse",
     "placement_lags", "smooth", "smoothing_kernel", "spaceship_track",
     # editing kernels
     "MAX_KERNEL_SIDE", "OPERATIONS", "Normalised", "apply_divisor_offset", "apply_operation", "flip_horizontal",
