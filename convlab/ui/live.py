@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,33 @@ class LatestOnlyWorker(QObject):
             return
         self._last_delivered = result.seq
         self.result_ready.emit(result)
+
+
+class Coalesced(QObject):
+    """Call ``slot`` once on the next turn of the event loop, however often it was asked for before: a
+    burst of control changes (a slider dragged, a lesson applied) recomputes once.
+
+    Calling the object asks for the call (any arguments are ignored, so it connects to any signal);
+    ``clear()`` forgets the request when the slot ran directly; ``immediate=True`` calls the slot at once
+    (the synchronous mode the tests use).
+    """
+
+    def __init__(self, slot: Callable[[], None], parent: QObject, immediate: bool = False):
+        super().__init__(parent)
+        self._slot, self._immediate, self.pending = slot, immediate, False
+
+    def __call__(self, *_args) -> None:
+        if self._immediate:
+            self._slot()
+        elif not self.pending:
+            self.pending = True
+            QTimer.singleShot(0, self, self._run)
+
+    def clear(self) -> None:
+        """The slot ran directly: the next request schedules a call again."""
+        self.pending = False
+
+    def _run(self) -> None:
+        self.pending = False
+        self._slot()
+

@@ -10,7 +10,7 @@ import time
 from collections import deque
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from convlab.engine.kernel_banks import BANK_CHOICES, BANK_LABELS
@@ -27,7 +27,7 @@ from convlab.lab.features import (
     is_signed,
     stage_maps,
 )
-from convlab.ui.live import LatestOnlyWorker
+from convlab.ui.live import Coalesced, LatestOnlyWorker
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.features import export
 from convlab.ui.panels.features.controls import FeatureControls
@@ -62,7 +62,7 @@ class FeaturesPanel(Panel):
         self._displayed = 0
         self._selected = None
         self._explained_at = 0.0
-        self._dirty = False
+        self._schedule = Coalesced(self._recompute, self)  # after a burst of changes: once
         self.columns = FeaturesLayout(self, self.controls, self.input_view, self.product_view, self.grid)
         self._split, self._middle = self.columns.split, self.columns.middle
         self._connect()
@@ -107,14 +107,8 @@ class FeaturesPanel(Panel):
         names, kernels = self.bank.stacked()
         self.worker.submit(FeatureJob(frame, self.controls.params(), tuple(names), kernels))
 
-    def _schedule(self, *_args) -> None:
-        """Recompute the shown frame once, after a burst of changes."""
-        if not self._dirty:
-            self._dirty = True
-            QTimer.singleShot(0, self._recompute)
-
     def _recompute(self) -> None:
-        self._dirty = False
+        self._schedule.clear()
         frame = self.last_result.job.frame if self.last_result is not None else self._incoming
         if frame is not None:
             self._submit(frame)

@@ -8,7 +8,7 @@ PreviewSettings say how it is applied) make a PreviewJob; the worker runs
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea, QSplitter
 
 from convlab.engine import kernel_ops as ops
@@ -27,7 +27,7 @@ from convlab.lab.kernel_editor import (
     run_preview,
 )
 from convlab.sources.samples import open_sample
-from convlab.ui.live import LatestOnlyWorker
+from convlab.ui.live import Coalesced, LatestOnlyWorker
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.kernel_editor.controls import EditorControls, KernelColumn
 from convlab.ui.panels.kernel_editor.preview import PreviewViews
@@ -48,6 +48,7 @@ class KernelEditorPanel(Panel):
         super().__init__(parent)
         theme().follow(self, self._restyle)
         self.bank, self.synchronous = bank, synchronous
+        self._schedule = Coalesced(self._recompute, self, immediate=synchronous)
         self.controls = EditorControls()
         self.column = KernelColumn()
         self.table = self.column.table
@@ -55,7 +56,7 @@ class KernelEditorPanel(Panel):
         self.transfers = KernelTransfers(self)
         self.worker = LatestOnlyWorker(run_preview, synchronous=synchronous, parent=self)
         self.last_result = None
-        self._frame, self._gray, self._displayed, self._dirty, self._hovered = None, None, 0, False, None
+        self._frame, self._gray, self._displayed, self._hovered = None, None, 0, None
         self._build()
         self._connect()
         self._gray = preview_gray(open_sample("china").read().image)
@@ -182,15 +183,8 @@ class KernelEditorPanel(Panel):
         self._gray = preview_gray(frame.image)
         self._schedule()
 
-    def _schedule(self, *_args) -> None:
-        if self.synchronous:
-            self._recompute()
-        elif not self._dirty:
-            self._dirty = True
-            QTimer.singleShot(0, self._recompute)
-
     def _recompute(self) -> None:
-        self._dirty = False
+        self._schedule.clear()
         self.worker.submit(PreviewJob(self._frame, self._gray, self.kernel(), self.preview_settings()))
 
     def _show_preview(self, result) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from convlab.engine.smoothing import flip_and_slide
 from convlab.lab.settings import settled
 from convlab.lab.smoothing import SmoothingParams, SmoothingResult, compute_smoothing, make_job
-from convlab.ui.live import LatestOnlyWorker
+from convlab.ui.live import Coalesced, LatestOnlyWorker
 from convlab.ui.panels.base import Panel
 from convlab.ui.panels.smoothing.controls import SmoothingControls
 from convlab.ui.panels.smoothing.files import ask_signal_path, read_signal_file
@@ -44,7 +44,7 @@ class SmoothingPanel(Panel):
         self.last_result: SmoothingResult | None = None
         self._displayed = 0
         self._ticks = 0.0
-        self._dirty = False
+        self._schedule = Coalesced(self.recompute, self)
         self._layout()
         self._connect()
         self._schedule()
@@ -107,14 +107,9 @@ class SmoothingPanel(Panel):
             self.recompute()
 
     # recomputation
-    def _schedule(self, *_args) -> None:
-        if not self._dirty:
-            self._dirty = True
-            QTimer.singleShot(0, self.recompute)
-
     def recompute(self) -> None:
         """Submit the current settings (coalesced bursts end here)."""
-        self._dirty = False
+        self._schedule.clear()
         p = self.controls.settings()
         drawn = self.drawn
         if p.kind == "drawn" and drawn is None and self.last_result is not None:

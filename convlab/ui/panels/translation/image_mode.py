@@ -22,7 +22,7 @@ from convlab.lab.translation import (
     gray_kernel,
 )
 from convlab.sources.samples import open_sample
-from convlab.ui.live import LatestOnlyWorker
+from convlab.ui.live import Coalesced, LatestOnlyWorker
 from convlab.ui.panels.translation.image_controls import ShiftControls
 from convlab.ui.panels.translation.image_views import ImageModeViews
 from convlab.ui.panels.translation.tiles import show_error, themed_column
@@ -52,7 +52,8 @@ class ImageMode(QWidget):
         self.frame = open_sample("china").read()  # until the source delivers a frame
         self.frame_from_source = False
         self._shown = self._displayed = 0
-        self._dirty = self._curves_retry = False
+        self._curves_retry = False
+        self._schedule = Coalesced(self.recompute, self)
         self.column = themed_column(self.controls)
         side_by_side(self, (self.column, self.views), (340, 1160))
         self.controls.form.changed.connect(self._use)
@@ -137,14 +138,9 @@ class ImageMode(QWidget):
         self._curves_retry = False
         self._schedule()
 
-    def _schedule(self, *_args) -> None:
-        if not self._dirty:
-            self._dirty = True
-            QTimer.singleShot(0, self.recompute)
-
     def recompute(self) -> None:
         """Submit the current frame and settings to the worker."""
-        self._dirty = False
+        self._schedule.clear()
         kernel = self._kernel(self.settings.kernel_name)
         if kernel is None:
             self._report("The kernel bank is empty: add a kernel to see the convolution.")
