@@ -25,6 +25,7 @@ True
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -133,7 +134,8 @@ class Network:
         if not isinstance(spec, NetworkSpec):
             raise ValueError(f"spec must be a NetworkSpec; got {type(spec).__name__}")
         _check_weights(spec, weights)
-        self.spec, self.weights, self._stacks = spec, weights, []
+        self.spec, self.weights = spec, weights
+        self._stacks, self._part_grads = {}, []  # layers per (thread, plain); gradients per batch part
 
     @property
     def dtype(self):
@@ -148,10 +150,13 @@ class Network:
         """An independent copy (weights copied)."""
         return self.astype(self.dtype)
 
-    def _stack(self, index):
-        while len(self._stacks) <= index:
-            self._stacks.append(Stack(self.spec, self.dtype))
-        return self._stacks[index]
+    def _stack(self, plain=False):
+        """The calling thread's layers (plain: maps in plain order, all of them, for `features`)."""
+        key = (threading.get_ident(), plain)
+        stack = self._stacks.get(key)
+        if stack is None:
+            stack = self._stacks[key] = Stack(self.spec, self.dtype, plain)
+        return stack
 
     def check_images(self, images):
         """`images` as an array (N, H, W, C) of the network's dtype, or ValueError naming the shapes
@@ -172,16 +177,23 @@ class Network:
             raise ValueError(f"labels must be from 0 to {self.spec.n_classes - 1}; got {labels.min()}..{labels.max()}")
         return labels.astype(np.int64, copy=False)
 
-    def _logits(self, x):
-        """Logits (N, n_classes) of checked images, chunk by chunk."""
-        chunks = [self._stack(0).forward(x[i:i + _EVAL_CHUNK], self.weights).copy()
-                  for i in range(0, len(x), _EVAL_CHUNK)]
-        return np.concatenate(chunks)
+    def _chunks(self, x, compute, plain=False):
+        """``compute(stack, chunk)`` for chunks of `_EVAL_CHUNK` images of `x` on two threads, each
+        thread with its own layers (`plain` ones for `features`), concatenated along the images."""
+        starts = range(0, len(x), _EVAL_CHUNK)
+        results = [None] * len(starts)
+
+        def run_one(index):
+            results[index] = compute(self._stack(plain), x[starts[index]:starts[index] + _EVAL_CHUNK]).copy()
+
+        with _one_blas_thread(True):
+            run_tasks(run_one, len(starts), float("inf"))
+        return np.concatenate(results)
 
     def forward(self, images):
         """Class probabilities (N, n_classes) of images (N, H, W) or (N, H, W, C) (the spec's shape)."""
-        with _one_blas_thread(True):
-            return softmax(self._logits(self.check_images(images)))
+        logits = self._chunks(self.check_images(images), lambda stack, x: stack.forward(x, self.weights))
+        return softmax(logits)
 
     def predict(self, images):
         """The most probable class of each image, int64 (N,)."""
@@ -199,25 +211,23 @@ class Network:
         """
         upto = check_int("upto", upto, -len(self.spec.blocks), len(self.spec.blocks) - 1) % len(self.spec.blocks)
         check_choice("stage", stage, ("output", "conv"))
-        x = self.check_images(images)
-        with _one_blas_thread(True):
-            chunks = [self._stack(0).forward(x[i:i + _EVAL_CHUNK], self.weights, upto, stage).copy()
-                      for i in range(0, len(x), _EVAL_CHUNK)]
-        return np.concatenate(chunks).transpose(0, 3, 1, 2)
+        maps = self._chunks(self.check_images(images),
+                            lambda stack, x: stack.forward(x, self.weights, upto, stage), plain=True)
+        return maps.transpose(0, 3, 1, 2)
 
     def gradient_step(self, x, labels, grads, readout_only=False):
         """Mean loss and correct count of a checked batch; its gradients written into `grads`
         (a `NetworkWeights` of buffers). Two threads for batches of `_SPLIT_BATCH` and more."""
         n = len(x)
         parts = [slice(0, n)] if n < _SPLIT_BATCH else [slice(0, n // 2), slice(n // 2, n)]
-        if len(self._part_grads) < len(parts):
-            self._part_grads = [self.weights.zeros_like() for _ in parts]
+        while len(self._part_grads) < len(parts):
+            self._part_grads.append(self.weights.zeros_like())
         results = [None] * len(parts)
 
         def run_one(index):
             part = parts[index]
-            results[index] = self._stack(index).loss_and_grads(x[part], labels[part], self.weights,
-                                                               self._part_grads[index], 1.0 / n, readout_only)
+            results[index] = self._stack().loss_and_grads(x[part], labels[part], self.weights,
+                                                          self._part_grads[index], 1.0 / n, readout_only)
 
         with _one_blas_thread(True):
             run_tasks(run_one, len(parts), float("inf"))
@@ -227,8 +237,6 @@ class Network:
             for source in sources[1:]:
                 target += source
         return sum(r[0] for r in results), sum(r[1] for r in results)
-
-    _part_grads = ()
 
     def loss_and_grads(self, images, labels):
         """Mean cross-entropy of a batch and its gradient with respect to every weight.
