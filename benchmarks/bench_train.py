@@ -121,8 +121,8 @@ def main():
     train_set, test = mnist_like_digits(args.train, seed=0), mnist_like_digits(2000, seed=1, part="test")
     print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}; "
           f"{args.train} synthetic training digits, {len(test.labels)} test digits; torch threads {args.threads}")
-    print(f"| net | convlab ms/epoch (best, median) | torch ms/epoch (best, median) | ratio (best) "
-          f"| convlab test acc | torch test acc |")
+    print("| net | convlab ms/epoch (best, median) | torch ms/epoch (best, median) | ratio (best) "
+          "| convlab test acc | torch test acc |")
     print("|---|---|---|---|---|---|")
     for name in args.nets:
         times = {"numpy": [], "torch": []}

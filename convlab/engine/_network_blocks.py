@@ -93,7 +93,7 @@ class BlockLayers:
         if self.pool_first:
             pooled = self.pool._last[1]  # after the activation, in place: > 0 where it was
             grad_pooled = _activation_backward(pooled, name, grad_out, space.get("grad_pooled", pooled.shape), space)
-            grad_z = self.pool.backward(grad_pooled)
+            grad_z = self.pool.backward(grad_pooled).reshape(z.shape)
         else:
             grad_a = (grad_out if self.pool is None else self.pool.backward(grad_out)).reshape(z.shape)
             grad_z = _activation_backward(z, name, grad_a, space.get("grad_z", z.shape), space)

@@ -9,7 +9,7 @@ Examples
 --------
 >>> spec = NetworkSpec((28, 28), [BlockSpec(16, 5), BlockSpec(32, 3)], n_classes=10)
 >>> [block.out_shape for block in spec.shapes()], spec.n_features
-[(14, 14, 16), (7, 7, 32)], 1568
+([(14, 14, 16), (7, 7, 32)], 1568)
 """
 from __future__ import annotations
 
