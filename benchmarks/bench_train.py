@@ -17,8 +17,9 @@ starting weights on the same batches (numpy first, then torch: interleaving sing
 torch's spinning OpenMP threads steal the cores), and reports ms per epoch (the best epoch over
 all rounds, and the median), the ratio numpy / torch, and test accuracy after the last epoch.
 torch runs with `--threads` intra-op threads; convlab splits each batch between two Python
-threads with BLAS on one thread each. The machine's load average is printed before and after:
-above ~3 on these two cores other processes are competing and the times mean little.
+threads with BLAS on one thread each (with ``--threads 1`` it does not split). The machine's
+load average is printed before and after: above ~3 on these two cores other processes are
+competing and the times mean little; a single busy process already takes one of the two cores.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from convlab.engine import network as network_module  # noqa: E402
 from convlab.engine.network import BlockSpec, NetworkSpec, init_network  # noqa: E402
 from convlab.engine.training import train  # noqa: E402
 from convlab.io.synthetic_digits import mnist_like_digits  # noqa: E402
@@ -101,17 +103,44 @@ def orders_for(n, epochs):
     return [rng.permutation(n) for _ in range(epochs)]
 
 
+def bench_net(name, args, torch, train_set, test):
+    """One table row for net `name`: best and median ms per epoch of each side, ratio, accuracies."""
+    times, accuracy = {"numpy": [], "torch": []}, {}
+    for _ in range(args.rounds):
+        network = init_network(NETS[name], seed=0)
+        model = torch_model(torch, network) if torch else None
+        seconds, accuracy["numpy"] = numpy_epochs(network, train_set.images, train_set.labels, args.epochs, test)
+        times["numpy"] += seconds
+        if torch:
+            time.sleep(0.2)  # let the other side's threads go quiet
+            seconds, accuracy["torch"] = torch_epochs(torch, model, train_set.images, train_set.labels,
+                                                      orders_for(args.train, args.epochs), test)
+            times["torch"] += seconds
+            time.sleep(0.2)
+    cells = [f"{1e3 * min(times['numpy']):.0f}, {1e3 * statistics.median(times['numpy']):.0f}"]
+    if torch:
+        cells += [f"{1e3 * min(times['torch']):.0f}, {1e3 * statistics.median(times['torch']):.0f}",
+                  f"{min(times['numpy']) / min(times['torch']):.2f}"]
+    else:
+        cells += ["-", "-"]
+    cells += [f"{100 * accuracy['numpy']:.1f}%", f"{100 * accuracy['torch']:.1f}%" if torch else "-"]
+    return f"| {name} | " + " | ".join(cells) + " |"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--train", type=int, default=8000)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2, choices=(1, 2),
+                        help="torch's threads; with 1, convlab does not split batches either")
     parser.add_argument("--nets", default="AB")
     parser.add_argument("--no-mallopt", action="store_true")
     args = parser.parse_args()
     if not args.no_mallopt:
         tune_malloc()
+    if args.threads == 1:
+        network_module._SPLIT_BATCH = sys.maxsize
     try:
         import torch
         torch.set_num_threads(args.threads)
@@ -119,33 +148,13 @@ def main():
         torch = None
         print("torch is not installed (pip install .[bench]): convlab only")
     train_set, test = mnist_like_digits(args.train, seed=0), mnist_like_digits(2000, seed=1, part="test")
-    print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}; "
-          f"{args.train} synthetic training digits, {len(test.labels)} test digits; torch threads {args.threads}")
+    print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}; {args.train} synthetic "
+          f"training digits, {len(test.labels)} test digits; threads {args.threads}")
     print("| net | convlab ms/epoch (best, median) | torch ms/epoch (best, median) | ratio (best) "
           "| convlab test acc | torch test acc |")
     print("|---|---|---|---|---|---|")
     for name in args.nets:
-        times = {"numpy": [], "torch": []}
-        accuracy = {}
-        for _ in range(args.rounds):
-            network = init_network(NETS[name], seed=0)
-            model = torch_model(torch, network) if torch else None
-            seconds, accuracy["numpy"] = numpy_epochs(network, train_set.images, train_set.labels, args.epochs, test)
-            times["numpy"] += seconds
-            if torch:
-                time.sleep(0.2)
-                seconds, accuracy["torch"] = torch_epochs(torch, model, train_set.images, train_set.labels,
-                                                          orders_for(args.train, args.epochs), test)
-                times["torch"] += seconds
-                time.sleep(0.2)
-        row = [f"{1e3 * min(times['numpy']):.0f}, {1e3 * statistics.median(times['numpy']):.0f}"]
-        if torch:
-            row += [f"{1e3 * min(times['torch']):.0f}, {1e3 * statistics.median(times['torch']):.0f}",
-                    f"{min(times['numpy']) / min(times['torch']):.2f}"]
-        else:
-            row += ["-", "-"]
-        row += [f"{100 * accuracy['numpy']:.1f}%", f"{100 * accuracy['torch']:.1f}%" if torch else "-"]
-        print(f"| {name} | " + " | ".join(row) + " |")
+        print(bench_net(name, args, torch, train_set, test), flush=True)
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 

@@ -28,7 +28,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ._bank_plan import plan_geometry
 
-__all__ = ["Buffers", "ConvLayer", "PoolLayer", "tiled_matmul"]
+__all__ = ["Buffers", "ConvLayer", "PoolLayer", "tiled_matmul", "view_as"]
 
 _ROWS_MAJOR_WIDTH = 16  # im2col a window per row when a window row holds at least this many values
 _TILE_ROWS = 1024       # rows of one matrix-product tile
@@ -50,6 +50,14 @@ class Buffers:
         return array
 
 
+def view_as(array, shape):
+    """`array` reshaped WITHOUT a copy (results are written through it), else RuntimeError."""
+    view = array.reshape(shape)
+    if not np.may_share_memory(view, array):
+        raise RuntimeError(f"cannot view an array of shape {array.shape} as {shape} without a copy")
+    return view
+
+
 def _tiles(rows, tile=_TILE_ROWS):
     """(number of full tiles, tile size) for `rows` rows."""
     tile = min(tile, rows)
@@ -60,7 +68,7 @@ def tiled_matmul(a_tiles, a_rest, b, out):
     """``a @ b`` into `out` (M, n) tile by tile: `a_tiles` (B, tile, m) views the first B*tile rows
     of `a` (M, m), `a_rest` the other rows."""
     count, tile = a_tiles.shape[:2]
-    np.matmul(a_tiles, b, out=out[:count * tile].reshape(count, tile, -1))
+    np.matmul(a_tiles, b, out=view_as(out[:count * tile], (count, tile, -1)))
     if len(a_rest):
         np.matmul(a_rest, b, out=out[count * tile:])
     return out
@@ -120,10 +128,10 @@ class ConvLayer:
         rows = ph * pw * n * bh * bw
         if self.rows_major:  # (rows, T + 1): a window per row
             columns = space.get("columns", (rows, self.n_taps + 1), fill=1)
-            blocks = columns[:, :-1].reshape(ph, pw, n, bh, bw, self.n_taps)
+            blocks = view_as(columns[:, :-1], (ph, pw, n, bh, bw, g.kh, g.kw, g.channels))
             for a in range(ph):
                 for b in range(pw):
-                    target = blocks[a, b].reshape(n, bh, bw, g.kh, g.kw, g.channels)
+                    target = blocks[a, b]
                     np.copyto(target, self._windows(padded, a, b))
             return columns
         columns = space.get("columns", (self.n_taps + 1, rows), fill=1)  # (T + 1, rows): a tap per row
@@ -150,8 +158,8 @@ class ConvLayer:
             for u in {b * g.stride + g.dilation * q for b in range(pw) for q in range(g.kw)}:
                 if (v % row_step, u) not in planes:
                     source = padded[:, v % row_step::row_step, u:u + col_step * (bw - 1) + 1:col_step]
-                    plane = space.get(f"plane {v % row_step} {u}", source.shape)
-                    planes[v % row_step, u] = np.copyto(plane, source) or plane
+                    plane = planes[v % row_step, u] = space.get(f"plane {v % row_step} {u}", source.shape)
+                    np.copyto(plane, source)
         return planes
 
     def _row_tiles(self, columns):
@@ -160,7 +168,8 @@ class ConvLayer:
         count, tile = _tiles(rows)
         if self.rows_major:
             return columns[:count * tile].reshape(count, tile, -1), columns[count * tile:]
-        return columns[:, :count * tile].reshape(-1, count, tile).transpose(1, 2, 0), columns[:, count * tile:].T
+        tiles = view_as(columns[:, :count * tile], (-1, count, tile))
+        return tiles.transpose(1, 2, 0), columns[:, count * tile:].T
 
     def weight_matrix(self, kernels, biases, out):
         """Kernels (K, kh, kw, C) and biases (K,) as the matrix (T + 1, K) of the product."""
@@ -175,7 +184,7 @@ class ConvLayer:
         matrix = self.weight_matrix(kernels, biases, space.get("matrix", (self.n_taps + 1, self.n_kernels)))
         z = space.get("z", self.z_shape(x.shape[0]))
         tiles, rest = self._row_tiles(columns)
-        tiled_matmul(tiles, rest, matrix, z.reshape(-1, self.n_kernels))
+        tiled_matmul(tiles, rest, matrix, view_as(z, (-1, self.n_kernels)))
         self._last, self._kernels = (columns, matrix, space), kernels
         return z
 
@@ -215,7 +224,7 @@ class ConvLayer:
         plain = self._plain_grad(grad_z, space)
         n, used_h, used_w, _ = plain.shape
         taps = space.get("taps", (g.kh * g.kw, self.n_kernels, g.channels))
-        np.copyto(taps.reshape(g.kh, g.kw, self.n_kernels, g.channels), kernels.transpose(1, 2, 0, 3))
+        np.copyto(view_as(taps, (g.kh, g.kw, self.n_kernels, g.channels)), kernels.transpose(1, 2, 0, 3))
         per_tap = space.get("per_tap", (g.kh * g.kw, n * used_h * used_w, g.channels))
         np.matmul(plain.reshape(-1, self.n_kernels), taps, out=per_tap)
         hp, wp = g.in_h + g.pad_top + g.pad_bottom, g.in_w + g.pad_left + g.pad_right

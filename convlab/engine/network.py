@@ -208,6 +208,12 @@ class Network:
         """Feature maps (N, K, H', W') of block `upto` (0-based; -1 the last) for read-outs and displays.
 
         ``stage="output"``: after activation and pooling; ``"conv"``: the convolution plus bias.
+
+        Examples
+        --------
+        >>> net = init_network(NetworkSpec((8, 8), [BlockSpec(4, 3)], n_classes=2))
+        >>> net.features(np.zeros((3, 8, 8)), stage="conv").shape, net.features(np.zeros((3, 8, 8))).shape
+        ((3, 4, 8, 8), (3, 4, 4, 4))
         """
         upto = check_int("upto", upto, -len(self.spec.blocks), len(self.spec.blocks) - 1) % len(self.spec.blocks)
         check_choice("stage", stage, ("output", "conv"))

@@ -117,7 +117,16 @@ def _check_val(network, val):
 def train_steps(network, images, labels, *, epochs=1, batch_size=64, optimizer="sgd", lr=None, momentum=0.9,
                 weight_decay=0.0, seed=0, val=None, freeze=False):
     """Train `network` in place, yielding a `BatchProgress` after every step and an `EpochReport`
-    after every epoch (see `train` for the parameters). Stop iterating to stop training."""
+    after every epoch (see `train` for the parameters). Stop iterating to stop training.
+
+    Examples
+    --------
+    >>> from convlab.engine.network import BlockSpec, NetworkSpec, init_network
+    >>> net = init_network(NetworkSpec((6, 6), [BlockSpec(2, 3)], n_classes=2), seed=0)
+    >>> images, labels = np.zeros((10, 6, 6)), np.arange(10) % 2
+    >>> [type(r).__name__ for r in train_steps(net, images, labels, batch_size=8)]
+    ['BatchProgress', 'BatchProgress', 'EpochReport']
+    """
     optimizer, lr, momentum, weight_decay, epochs, batch_size = _check_options(
         optimizer, lr, momentum, weight_decay, epochs, batch_size)
     x = network.check_images(images)

@@ -165,8 +165,9 @@ MIXED = NetworkSpec((10, 9, 2), [BlockSpec(3, 3), BlockSpec(4, (2, 3), activatio
                                  BlockSpec(3, 2, mode="valid", activation="leaky_relu", pool=None)], 3)
 
 
-@pytest.mark.parametrize("spec", [MIXED, NetworkSpec((12, 12), [BlockSpec(4, 5, pool_size=3)], 4)],
-                         ids=["3 blocks, colour", "1 block"])
+@pytest.mark.parametrize("spec", [MIXED, NetworkSpec((12, 12), [BlockSpec(4, 5, pool_size=3)], 4),
+                                  NetworkSpec((13, 12), [BlockSpec(3, 3, stride=2, dilation=2, pool_size=(2, 3))], 2)],
+                         ids=["3 blocks, colour", "1 block, 3x3 pool", "stride 2, dilation 2"])
 def test_gradients_equal_central_differences_of_the_loss(spec):
     net = init_network(spec, seed=1, dtype=np.float64)
     rng = np.random.default_rng(0)
