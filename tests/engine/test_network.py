@@ -51,20 +51,20 @@ def plain_maps(blocked, blocking, full_shape):
 
 @pytest.mark.parametrize("blocking", BLOCKINGS, ids=str)
 @pytest.mark.parametrize("conv", CONVS.values(), ids=CONVS.keys())
-def test_batched_conv_forward_and_backward_equal_conv_bank_per_image(conv, blocking):
+def test_batched_conv_forward_and_backward_equal_conv_bank_per_image(conv, blocking, n_images=3):
     channels, size, mode, stride, dilation = conv
     rng = np.random.default_rng([channels, *size, stride, dilation, *blocking])
-    x = small_ints(rng, (3, 9, 11, channels))
+    x = small_ints(rng, (n_images, 9, 11, channels))
     kernels, biases = small_ints(rng, (4, *size, channels)), small_ints(rng, 4)
     layer = ConvLayer((9, 11, channels), 4, size, mode, stride, dilation, np.float32, blocking)
     z = plain_maps(layer.forward(x, kernels, biases), blocking, layer.out_shape)
-    grad_z = small_ints(rng, layer.z_shape(3))
+    grad_z = small_ints(rng, layer.z_shape(n_images))
     grad_x, grad_kernels, grad_biases = layer.backward(grad_z)
     grad_maps = plain_maps(grad_z, blocking, layer.out_shape)
     ph, pw = blocking
     used = (slice(None), slice(0, ph * layer.block_shape[0]), slice(0, pw * layer.block_shape[1]))
     expected_grad_x, expected_grad_kernels = np.zeros_like(x), np.zeros_like(kernels)
-    for n in range(3):
+    for n in range(n_images):
         maps = conv_bank(x[n], kernels, mode=mode, stride=stride, dilation=dilation).transpose(1, 2, 0) + biases
         np.testing.assert_array_equal(z[n][used[1:]], maps[used[1:]])
         image_grad, kernel_grad = conv_bank_grad(x[n], kernels, grad_maps[n].transpose(2, 0, 1), mode=mode,
@@ -73,6 +73,13 @@ def test_batched_conv_forward_and_backward_equal_conv_bank_per_image(conv, block
     np.testing.assert_array_equal(grad_x, expected_grad_x)
     np.testing.assert_array_equal(grad_kernels, expected_grad_kernels)
     np.testing.assert_array_equal(grad_biases, grad_maps.sum(axis=(0, 1, 2)))
+
+
+@pytest.mark.parametrize("blocking", [(1, 1), (2, 2)], ids=str)
+@pytest.mark.parametrize("conv", ["gray 5x5 same", "16 channels 3x3"])
+def test_batches_of_more_rows_than_a_product_tile(conv, blocking):
+    """Products go in tiles of 1024 rows: 37 images of 9x11 leave a partial tile."""
+    test_batched_conv_forward_and_backward_equal_conv_bank_per_image(CONVS[conv], blocking, n_images=37)
 
 
 POOLS = {  # (size, stride, tiled): tiled windows take position-major maps, the others strided views
