@@ -2,15 +2,16 @@
 
 `Network` holds a `NetworkSpec` and its weights (`NetworkWeights`: per block kernels
 (K, kh, kw, C) and biases (K,), then the read-out's (D, n_classes) weights and biases). A batch
-goes through every layer at once, channels last (N, H, W, K): each convolution is one matrix
-product per batch (im2col), each pooling a few strided slices, and the backward pass is their
-exact adjoint (see `_network_layers`). Feature maps of one image equal `conv_bank`,
-`activate` and `pool2d` of that image; gradients equal `conv_bank_grad`, `activate_grad` and
-`pool2d_grad` (max-pool ties go to the FIRST maximum of a window, as in torch).
+goes through every layer at once, channels last (N, H, W, K): each convolution is one im2col
+matrix times the kernels (in row tiles), each pooling the max or mean of a few contiguous blocks,
+and the backward pass is their exact adjoint (see `_network_layers`). Feature maps of one image
+equal `conv_bank`, `activate` and `pool2d` of that image; gradients equal `conv_bank_grad`,
+`activate_grad` and `pool2d_grad` (max-pool ties go to the FIRST maximum of a window, as torch).
 
-The read-out flattens the last maps in (H', W', K) order; the loss is the mean cross-entropy
-``-log p[label]`` (Goodfellow et al., eq. 6.31 with the softmax of eq. 6.29). Batches of 16 and
-more are split between two threads (BLAS on one thread each): the gradients are the same sums.
+The read-out flattens the last maps in (H', W', K) order into softmax units (Goodfellow et al.,
+section 6.2.2.3); the loss is the mean cross-entropy ``-log p[label]`` of the batch. Batches of
+16 and more are split between two threads (BLAS on one thread each): the gradients are the same
+sums, added in another order.
 
 Examples
 --------
@@ -98,13 +99,7 @@ class NetworkWeights:
 
 def _check_weights(spec, weights):
     """ValueError unless `weights` has the shapes `spec` asks for and one float dtype."""
-    c, expected = spec.input_channels_last[2], {}
-    for index, block in enumerate(spec.blocks):
-        expected[f"block{index + 1}.kernels"] = (block.kernels, *block.size, c)
-        expected[f"block{index + 1}.biases"] = (block.kernels,)
-        c = block.kernels
-    expected.update({"readout.weights": (spec.n_features, spec.n_classes), "readout.biases": (spec.n_classes,)})
-    arrays = weights.arrays()
+    expected, arrays = spec.weight_shapes(), weights.arrays()
     if list(arrays) != list(expected):
         raise ValueError(f"weights must hold {', '.join(expected)}; got {', '.join(arrays)}")
     for name, shape in expected.items():

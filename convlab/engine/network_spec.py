@@ -168,6 +168,22 @@ class NetworkSpec:
         h, w, k = self.shapes()[-1].out_shape
         return h * w * k
 
+    def weight_shapes(self):
+        """Name -> shape of every weight array, in order (the names of `NetworkWeights.arrays`).
+
+        Examples
+        --------
+        >>> NetworkSpec((8, 8), [BlockSpec(4, 3)], 10).weight_shapes()
+        {'block1.kernels': (4, 3, 3, 1), 'block1.biases': (4,), 'readout.weights': (64, 10), 'readout.biases': (10,)}
+        """
+        shapes, channels = {}, self.input_channels_last[2]
+        for index, block in enumerate(self.blocks):
+            shapes[f"block{index + 1}.kernels"] = (block.kernels, *block.size, channels)
+            shapes[f"block{index + 1}.biases"] = (block.kernels,)
+            channels = block.kernels
+        shapes.update({"readout.weights": (self.n_features, self.n_classes), "readout.biases": (self.n_classes,)})
+        return shapes
+
     def to_dict(self):
         """Plain lists, ints and strings (JSON), read back by `from_dict`.
 

@@ -123,17 +123,17 @@ def _read_header(path, arrays):
 
 
 def _check_arrays(path, arrays, expected, dtype):
-    """NetworkFileError unless `arrays` are exactly the `expected` names, shapes and `dtype`, all finite."""
+    """NetworkFileError unless `arrays` are exactly the `expected` names (-> shapes), of `dtype`, all finite."""
     missing = [name for name in expected if name not in arrays]
     if missing:
         raise _error(path, f"it has no {', '.join(missing)} array (the spec needs {', '.join(expected)})")
     extra = sorted(set(arrays) - set(expected))
     if extra:
         raise _error(path, f"it holds arrays the spec does not use: {', '.join(extra)}")
-    for name, array in expected.items():
+    for name, shape in expected.items():
         found = arrays[name]
-        if found.shape != array.shape:
-            raise _error(path, f"{name} has shape {found.shape}; the spec needs {array.shape}")
+        if found.shape != shape:
+            raise _error(path, f"{name} has shape {found.shape}; the spec needs {shape}")
         if found.dtype != dtype:
             raise _error(path, f"{name} has dtype {found.dtype}; the header says {dtype}")
         if not np.all(np.isfinite(found)):
@@ -156,11 +156,10 @@ def load_network(path):
     NetworkFileError
         (a ValueError) naming the file and the problem; see the module docstring.
     """
-    from convlab.engine.network import Network, NetworkWeights, init_network
+    from convlab.engine.network import Network, NetworkWeights
 
     path = Path(path)
     arrays = _read_arrays(path)
     spec, dtype = _read_header(path, arrays)
-    template = init_network(spec, seed=0, dtype=dtype).weights.arrays()  # the names and shapes the spec needs
-    _check_arrays(path, arrays, template, dtype)
+    _check_arrays(path, arrays, spec.weight_shapes(), dtype)
     return Network(spec, NetworkWeights.from_arrays(arrays, len(spec.blocks)))
