@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._network_layers import Buffers, ConvLayer, PoolLayer
+from ._network_layers import BatchSpaces, ConvLayer, PoolLayer
 from .activation import activate
 from .gradients import activate_grad
 
@@ -63,10 +63,7 @@ class BlockLayers:
             self.pool = PoolLayer(self.conv.out_shape, spec.pool, spec.pool_size, spec.pool_stride, dtype, tiled)
         self.pool_first = spec.pool == "max" and spec.activation in _POOL_FIRST
         self.out_shape = self.conv.out_shape if self.pool is None else self.pool.out_shape
-        self._buffers, self._z = {}, None
-
-    def _space(self, n):
-        return self._buffers.setdefault(n, Buffers(self.dtype))
+        self._space, self._z = BatchSpaces(dtype), None
 
     def _plain(self, maps):
         """Maps as (N, H', W', K) unless they are position-major for tiled pooling."""

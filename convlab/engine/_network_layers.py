@@ -16,8 +16,8 @@ covers are not computed at all (they cannot change the loss). Its backward pass 
 window's gradient to the FIRST maximum of the window in row-major order, as torch does, with
 the masks ``x == max``. Other pooling (overlapping windows) works on strided views of (N, H, W, K).
 
-Each layer keeps its buffers per batch size (allocated once: a fresh array for every batch costs
-page faults) and what its backward pass needs from the last forward, so a layer serves one
+Each layer keeps its buffers per batch size, for the last few sizes (allocated once: a fresh array
+for every batch costs page faults) and what its backward pass needs from the last forward, so a layer serves one
 batch at a time (not thread-safe). Returned arrays are views of those buffers, overwritten by
 the next call: copy what you keep.
 """
@@ -28,7 +28,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ._bank_plan import plan_geometry
 
-__all__ = ["Buffers", "ConvLayer", "PoolLayer", "tiled_matmul", "view_as"]
+__all__ = ["BatchSpaces", "Buffers", "ConvLayer", "PoolLayer", "tiled_matmul", "view_as"]
 
 _ROWS_MAJOR_WIDTH = 16  # im2col a window per row when a window row holds at least this many values
 _TILE_ROWS = 1024       # rows of one matrix-product tile
@@ -48,6 +48,25 @@ class Buffers:
             if fill is not None:
                 array.fill(fill)
         return array
+
+
+class BatchSpaces:
+    """`Buffers` per batch size, for the few latest sizes only (evaluation chunks vary in size)."""
+
+    KEEP = 4
+
+    def __init__(self, dtype):
+        self.dtype, self.spaces = np.dtype(dtype), {}
+
+    def __call__(self, n):
+        """The `Buffers` of batch size `n`."""
+        space = self.spaces.pop(n, None)
+        if space is None:
+            space = Buffers(self.dtype)
+            if len(self.spaces) >= self.KEEP:
+                del self.spaces[next(iter(self.spaces))]  # the least recently used size
+        self.spaces[n] = space
+        return space
 
 
 def view_as(array, shape):
@@ -92,11 +111,7 @@ class ConvLayer:
         self.n_taps = g.kh * g.kw * c
         self.padded = g.pad_top + g.pad_bottom + g.pad_left + g.pad_right > 0
         self.rows_major = g.kw * c >= _ROWS_MAJOR_WIDTH  # else one tap per row: long copies for few channels
-        self._buffers, self._last, self._kernels = {}, None, None
-
-    def space(self, n):
-        """The `Buffers` of batch size `n`."""
-        return self._buffers.setdefault(n, Buffers(self.dtype))
+        self.space, self._last, self._kernels = BatchSpaces(dtype), None, None
 
     def z_shape(self, n):
         """Shape (ph, pw, N, H'', W'', K) of the maps of a batch of `n`, position-major."""
@@ -257,7 +272,7 @@ class PoolLayer:
         self.tiled = tiled and self.size == self.stride
         out_h, out_w = ((n - z) // t + 1 if n >= z else 0 for n, z, t in zip((h, w), size, stride))
         self.in_shape, self.out_shape = tuple(in_shape), (out_h, out_w, k)
-        self._buffers, self._last = {}, None
+        self._space, self._last = BatchSpaces(dtype), None
 
     def _views(self, array):
         """One view (N, H'', W'', K) of `array` per window position, in row-major order."""
@@ -270,7 +285,7 @@ class PoolLayer:
     def forward(self, x):
         """Pooled maps (N, H'', W'', K) of `x` (see the class docstring for its layout)."""
         n = x.shape[2] if self.tiled else x.shape[0]
-        space = self._buffers.setdefault(n, Buffers(self.dtype))
+        space = self._space(n)
         y = space.get("y", (n, *self.out_shape))
         views = self._views(x)
         reduce = np.maximum if self.kind == "max" else np.add
