@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._network_layers import BatchSpaces, ConvLayer, PoolLayer
+from ._network_layers import BatchSpaces, ConvLayer
+from ._network_pool import PoolLayer
 from .activation import activate
 from .gradients import activate_grad
 
@@ -88,7 +89,7 @@ class BlockLayers:
         name, z = self.spec.activation, self._z
         space = self._space(z.shape[2])
         if self.pool_first:
-            pooled = self.pool._last[1]  # after the activation, in place: > 0 where it was
+            pooled = self.pool.last_output  # after the activation, in place: > 0 where it was
             grad_pooled = _activation_backward(pooled, name, grad_out, space.get("grad_pooled", pooled.shape), space)
             grad_z = self.pool.backward(grad_pooled).reshape(z.shape)
         else:

@@ -20,7 +20,8 @@ from convlab.engine import (
 )
 from convlab.engine import network as network_module
 from convlab.engine._network_blocks import BlockLayers, _activation_backward, _activation_forward
-from convlab.engine._network_layers import Buffers, ConvLayer, PoolLayer
+from convlab.engine._network_layers import Buffers, ConvLayer
+from convlab.engine._network_pool import PoolLayer
 from convlab.engine.network import BlockSpec, Network, NetworkSpec, init_network
 
 CONVS = {  # (channels, kernel (kh, kw), mode, stride, dilation)
