@@ -36,7 +36,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from convlab.engine import network as network_module  # noqa: E402
 from convlab.engine.network import BlockSpec, NetworkSpec, init_network  # noqa: E402
 from convlab.engine.training import train  # noqa: E402
 from convlab.io.synthetic_digits import mnist_like_digits  # noqa: E402
@@ -107,7 +106,7 @@ def bench_net(name, args, torch, train_set, test):
     """One table row for net `name`: best and median ms per epoch of each side, ratio, accuracies."""
     times, accuracy = {"numpy": [], "torch": []}, {}
     for _ in range(args.rounds):
-        network = init_network(NETS[name], seed=0)
+        network = init_network(NETS[name], seed=0, threads=args.threads)
         model = torch_model(torch, network) if torch else None
         seconds, accuracy["numpy"] = numpy_epochs(network, train_set.images, train_set.labels, args.epochs, test)
         times["numpy"] += seconds
@@ -139,8 +138,6 @@ def main():
     args = parser.parse_args()
     if not args.no_mallopt:
         tune_malloc()
-    if args.threads == 1:
-        network_module._SPLIT_BATCH = sys.maxsize
     try:
         import torch
         torch.set_num_threads(args.threads)

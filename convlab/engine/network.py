@@ -9,9 +9,10 @@ equal `conv_bank`, `activate` and `pool2d` of that image; gradients equal `conv_
 `activate_grad` and `pool2d_grad` (max-pool ties go to the FIRST maximum of a window, as torch).
 
 The read-out flattens the last maps in (H', W', K) order into softmax units (Goodfellow et al.,
-section 6.2.2.3); the loss is the mean cross-entropy ``-log p[label]`` of the batch. Batches of
-16 and more are split between two threads (BLAS on one thread each): the gradients are the same
-sums, added in another order.
+section 6.2.2.3); the loss is the mean cross-entropy ``-log p[label]`` of the batch. With
+``threads=2`` (the default) batches of 16 and more are split between two threads (BLAS on one
+thread each): the gradients are the same sums, added in another order. ``threads=1`` computes
+on the calling thread only (better when the other core is busy with another program).
 
 Examples
 --------
@@ -118,6 +119,9 @@ class Network:
     spec : NetworkSpec
     weights : NetworkWeights
         Of the shapes of `spec` and one float dtype (float32 normally; float64 for checks).
+    threads : {1, 2}, default 2
+        Threads a batch is split between (an attribute: it may be changed at any time; a run is
+        reproduced exactly with the same value).
 
     Notes
     -----
@@ -125,11 +129,11 @@ class Network:
     network per thread. Training (`training.train`) updates `weights` in place.
     """
 
-    def __init__(self, spec, weights):
+    def __init__(self, spec, weights, threads=2):
         if not isinstance(spec, NetworkSpec):
             raise ValueError(f"spec must be a NetworkSpec; got {type(spec).__name__}")
         _check_weights(spec, weights)
-        self.spec, self.weights = spec, weights
+        self.spec, self.weights, self.threads = spec, weights, check_int("threads", threads, 1, 2)
         self._stacks, self._part_grads = {}, []  # layers per (thread, plain); gradients per batch part
 
     @property
@@ -139,7 +143,7 @@ class Network:
 
     def astype(self, dtype):
         """A copy of the network computing in `dtype` (e.g. float64 for gradient checks)."""
-        return Network(self.spec, self.weights.astype(dtype))
+        return Network(self.spec, self.weights.astype(dtype), self.threads)
 
     def copy(self):
         """An independent copy (weights copied)."""
@@ -173,17 +177,25 @@ class Network:
         return labels.astype(np.int64, copy=False)
 
     def _chunks(self, x, compute, plain=False):
-        """``compute(stack, chunk)`` for chunks of `_EVAL_CHUNK` images of `x` on two threads, each
-        thread with its own layers (`plain` ones for `features`), concatenated along the images."""
+        """``compute(stack, chunk)`` for chunks of `_EVAL_CHUNK` images of `x` on `threads` threads,
+        each thread with its own layers (`plain` ones for `features`), concatenated along the images."""
         starts = range(0, len(x), _EVAL_CHUNK)
         results = [None] * len(starts)
 
         def run_one(index):
             results[index] = compute(self._stack(plain), x[starts[index]:starts[index] + _EVAL_CHUNK]).copy()
 
-        with _one_blas_thread(True):
-            run_tasks(run_one, len(starts), float("inf"))
+        self._run(run_one, len(starts))
         return np.concatenate(results)
+
+    def _run(self, run_one, count):
+        """``run_one(i)`` for i < `count`, on `threads` threads, BLAS on one thread each."""
+        with _one_blas_thread(True):
+            if self.threads == 1:
+                for index in range(count):
+                    run_one(index)
+            else:
+                run_tasks(run_one, count, float("inf"))
 
     def forward(self, images):
         """Class probabilities (N, n_classes) of images (N, H, W) or (N, H, W, C) (the spec's shape)."""
@@ -218,9 +230,9 @@ class Network:
 
     def gradient_step(self, x, labels, grads, readout_only=False):
         """Mean loss and correct count of a checked batch; its gradients written into `grads`
-        (a `NetworkWeights` of buffers). Two threads for batches of `_SPLIT_BATCH` and more."""
+        (a `NetworkWeights` of buffers). Split in two halves from `_SPLIT_BATCH` images with 2 `threads`."""
         n = len(x)
-        parts = [slice(0, n)] if n < _SPLIT_BATCH else [slice(0, n // 2), slice(n // 2, n)]
+        parts = [slice(0, n)] if n < _SPLIT_BATCH or self.threads == 1 else [slice(0, n // 2), slice(n // 2, n)]
         while len(self._part_grads) < len(parts):
             self._part_grads.append(self.weights.zeros_like())
         results = [None] * len(parts)
@@ -230,8 +242,7 @@ class Network:
             results[index] = self._stack().loss_and_grads(x[part], labels[part], self.weights,
                                                           self._part_grads[index], 1.0 / n, readout_only)
 
-        with _one_blas_thread(True):
-            run_tasks(run_one, len(parts), float("inf"))
+        self._run(run_one, len(parts))
         for target, *sources in zip(grads.arrays().values(),
                                     *(g.arrays().values() for g in self._part_grads[:len(parts)])):
             np.copyto(target, sources[0])
@@ -255,7 +266,7 @@ class Network:
         return loss, grads
 
 
-def init_network(spec, seed=0, init="random", images=None, dtype=np.float32):
+def init_network(spec, seed=0, init="random", images=None, dtype=np.float32, threads=2):
     """A network of `spec` with seeded starting weights.
 
     Parameters
@@ -273,6 +284,8 @@ def init_network(spec, seed=0, init="random", images=None, dtype=np.float32):
     images : array_like, (N, H, W) or (N, H, W, C), optional
         Needed by ``kmeans`` only.
     dtype : float dtype, default float32
+    threads : {1, 2}, default 2
+        See `Network`.
 
     Returns
     -------
@@ -293,4 +306,4 @@ def init_network(spec, seed=0, init="random", images=None, dtype=np.float32):
     if not (isinstance(init, str) and init == "random"):
         kernels[0] = first_kernels(spec, init, seed, images)
     weights = NetworkWeights(kernels, biases, readout_weights, readout_biases)
-    return Network(spec, weights.astype(np.dtype(dtype)))
+    return Network(spec, weights.astype(np.dtype(dtype)), threads)

@@ -18,7 +18,6 @@ from convlab.engine import (
     pool2d,
     pool2d_grad,
 )
-from convlab.engine import network as network_module
 from convlab.engine._network_blocks import BlockLayers, _activation_backward, _activation_forward
 from convlab.engine._network_layers import Buffers, ConvLayer
 from convlab.engine._network_pool import PoolLayer
@@ -195,12 +194,12 @@ def test_gradients_equal_central_differences_of_the_loss(spec):
             assert grads.arrays()[name][index] == pytest.approx(numeric, rel=1e-5, abs=1e-9), (name, index)
 
 
-def test_split_batch_gives_the_gradients_of_the_whole_batch(monkeypatch):
+def test_split_batch_gives_the_gradients_of_the_whole_batch():
     net = init_network(MIXED, seed=2, dtype=np.float64)
     rng = np.random.default_rng(1)
     images, labels = rng.random((40, 10, 9, 2)), rng.integers(0, 3, 40)
     loss_split, grads_split = net.loss_and_grads(images, labels)
-    monkeypatch.setattr(network_module, "_SPLIT_BATCH", 10**6)
+    net.threads = 1
     loss_whole, grads_whole = net.loss_and_grads(images, labels)
     assert loss_split == pytest.approx(loss_whole, rel=1e-12)
     for name, grad in grads_whole.arrays().items():
@@ -229,6 +228,8 @@ def test_network_checks_its_arguments():
         net.loss_and_grads(np.zeros((2, 8, 8)), [0, 3])
     with pytest.raises(ValueError, match=r"block1.kernels must have shape \(2, 3, 3, 1\); got \(3, 3, 3, 1\)"):
         Network(net.spec, init_network(NetworkSpec((8, 8), [BlockSpec(3, 3)], 3)).weights)
+    with pytest.raises(ValueError, match="threads must be an integer from 1 to 2; got 4"):
+        Network(net.spec, net.weights, threads=4)
     with pytest.raises(ValueError, match="blocks must be 1 to 3 BlockSpec"):
         NetworkSpec((28, 28), [BlockSpec(2, 3)] * 4, 10)
     with pytest.raises(ValueError, match=r"blocks\[1\] leaves no feature map: its 2x2 input"):
