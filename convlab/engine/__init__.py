@@ -86,6 +86,8 @@ from .kernels import (
 )
 from .kmeans import METHODS as KMEANS_METHODS
 from .kmeans import Clustering, OnlineKMeans, assign_patches, initial_centres, learn_centroids
+from .network import Network, NetworkWeights, init_network
+from .network_spec import CONV_MODES, MAX_BLOCKS, NETWORK_POOLS, BlockShapes, BlockSpec, NetworkSpec
 from .patches import (
     Preprocessing,
     ZcaWhitening,
@@ -128,6 +130,7 @@ from .smoothing import (
     smoothing_kernel,
 )
 from .spaceship import SpaceshipTrack, spaceship_track
+from .training import OPTIMIZERS, BatchProgress, EpochReport, TrainingResult, train, train_steps
 from .transposed import conv_transpose2d, conv_transpose_output_size
 from .variants import tiled_conv1d, tiled_conv2d, unshared_conv1d, unshared_conv2d
 
@@ -169,4 +172,8 @@ __all__ = [
     "sort_centroids", "split_indices", "to_gray", "triangle_encoding",
     # the backward pass (training): gradients of the block's stages, transposed convolution
     "activate_grad", "conv_bank_grad", "conv_transpose2d", "conv_transpose_output_size", "pool2d_grad",
+    # a small CNN that trains: spec, batched network, training
+    "CONV_MODES", "MAX_BLOCKS", "NETWORK_POOLS", "OPTIMIZERS", "BatchProgress", "BlockShapes", "BlockSpec",
+    "EpochReport", "Network", "NetworkSpec", "NetworkWeights", "TrainingResult", "init_network", "train",
+    "train_steps",
 ]
