@@ -5,7 +5,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
 
 from convlab.sources.samples import SAMPLE_NAMES
-from convlab.ui.theme import ERROR_COLOUR, OK_COLOUR
+from convlab.ui.theme import ERROR_COLOUR, OK_COLOUR, base_font_points, theme
 
 
 class SourceBar(QWidget):
@@ -36,6 +36,8 @@ class SourceBar(QWidget):
         self.play_button.clicked.connect(self.play_toggled)
         self.banner = QLabel("")
         self.banner.setWordWrap(True)
+        self._banner_error = False
+        theme().follow(self.banner, self._style_banner)  # a style sheet keeps its font: set it at each scale
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 3, 6, 3)
         layout.addWidget(QLabel("Source:"))
@@ -61,9 +63,14 @@ class SourceBar(QWidget):
 
     def show_message(self, text: str, error: bool = False) -> None:
         """Show a note (or an error, in a strong colour) next to the source controls."""
-        colour = ERROR_COLOUR if error else OK_COLOUR
-        self.banner.setStyleSheet(f"color: {colour}; font-weight: {'bold' if error else 'normal'};")
+        self._banner_error = error
+        self._style_banner()
         self.banner.setText(text)
+
+    def _style_banner(self) -> None:
+        colour, weight = (ERROR_COLOUR, "bold") if self._banner_error else (OK_COLOUR, "normal")
+        points = base_font_points() * theme().font_scale  # the application font's size
+        self.banner.setStyleSheet(f"color: {colour}; font-weight: {weight}; font-size: {points:g}pt;")
 
     def refresh_cameras(self) -> None:
         """List the cameras that exist now, with their resolutions."""

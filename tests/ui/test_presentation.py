@@ -69,6 +69,12 @@ def _points(value) -> float:
     return float(str(value).removesuffix("pt"))
 
 
+def _sheet_points(sheet: str) -> float:
+    import re
+
+    return float(re.search(r"font-size:\s*([0-9.]+)pt", sheet).group(1))
+
+
 def test_font_scale_round_trips_on_fonts_sheets_lines_and_axes(window, qtbot):
     app = QApplication.instance()
     base = base_font_points()
@@ -86,7 +92,8 @@ def test_font_scale_round_trips_on_fonts_sheets_lines_and_axes(window, qtbot):
     assert editor.font().pointSizeF() == pytest.approx(2 * before[0], abs=0.05)
     doubled = {name: 2 * _points(value) for name, value in before[1].items()}
     assert {name: _points(value) for name, value in _smoothing_looks(smoothing).items()} == pytest.approx(doubled)
-    assert "font-size: 28pt" in sheet_widgets[0].styleSheet() or "font-size: 26pt" in sheet_widgets[0].styleSheet()
+    for widget, sheet in zip(sheet_widgets, before[2]):  # every style-sheet size doubled
+        assert _sheet_points(widget.styleSheet()) == pytest.approx(2 * _sheet_points(sheet)), sheet
     window.presentation.set_ui_scale(2.0)  # idempotent: nothing grows twice
     qtbot.wait(20)
     assert {name: _points(value) for name, value in _smoothing_looks(smoothing).items()} == pytest.approx(doubled)
@@ -262,3 +269,16 @@ def test_every_panel_follows_the_theme_itself(window, qtbot):
     window.presentation.set_ui_scale(1.5)
     left = {p.key: [type(w).__name__ for w in not_themed(p)] for p in window.panels}
     assert left == {p.key: [] for p in window.panels}
+
+
+def test_the_source_bar_message_follows_the_scale(window):
+    """Its style sheet (the message's colour) would otherwise keep the font it had when it was set."""
+    banner = window.source_bar.banner
+    window.show_message("a note")
+    before = banner.font().pointSizeF()
+    window.presentation.set_ui_scale(2.0)
+    assert banner.font().pointSizeF() == pytest.approx(2 * before, abs=0.1)
+    window.source_bar.show_message("an error", error=True)
+    assert banner.font().pointSizeF() == pytest.approx(2 * before, abs=0.1) and banner.font().bold()
+    window.presentation.set_ui_scale(1.0)
+    assert banner.font().pointSizeF() == pytest.approx(before, abs=0.1)
