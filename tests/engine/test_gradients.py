@@ -12,16 +12,6 @@ BOUNDARIES = ("fill", "wrap", "symm")
 KERNEL_SHAPES = {"odd": (3, 3), "even": (2, 2), "rectangular": (2, 3)}
 
 
-@pytest.fixture
-def torch():
-    """torch on one thread: for these tiny tensors a thread pool only waits on shared cores."""
-    module = pytest.importorskip("torch")
-    threads = module.get_num_threads()
-    module.set_num_threads(1)
-    yield module
-    module.set_num_threads(threads)
-
-
 def small_ints(rng, shape):
     """Integers in [-3, 3] as float32: every sum of products stays exact in float32."""
     return rng.integers(-3, 4, shape).astype(np.float32)

@@ -12,16 +12,6 @@ NET_B = NetworkSpec((28, 28), [BlockSpec(16, 5), BlockSpec(32, 3)], 10)
 STEPS, BATCH = 20, 64
 
 
-@pytest.fixture
-def torch():
-    """torch on one thread: two threads only wait on shared cores for these small batches."""
-    module = pytest.importorskip("torch")
-    threads = module.get_num_threads()
-    module.set_num_threads(1)
-    yield module
-    module.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def digits28():
     return mnist_like_digits(STEPS * BATCH, seed=3)

@@ -11,16 +11,6 @@ from convlab.engine.transposed import conv_transpose2d, conv_transpose_output_si
 KERNEL_SHAPES = [(3, 3), (2, 2), (2, 5), (1, 1)]
 
 
-@pytest.fixture
-def torch():
-    """torch on one thread: for these tiny tensors a thread pool only waits on shared cores."""
-    module = pytest.importorskip("torch")
-    threads = module.get_num_threads()
-    module.set_num_threads(1)
-    yield module
-    module.set_num_threads(threads)
-
-
 @pytest.mark.parametrize("kernel_shape", KERNEL_SHAPES)
 @pytest.mark.parametrize("stride", [1, 2, 3])
 def test_matches_torch_conv_transpose2d(torch, kernel_shape, stride):
