@@ -1,7 +1,8 @@
 """Where frames come from: still images, built-in samples, synthetic scenes, video files and cameras.
 
-The Qt-based camera and video sources live in :mod:`convlab.sources.qt_media` and are not
-imported here, so the rest of this package works without Qt.
+The Qt-based camera and video sources live in :mod:`convlab.sources.qt_media` and
+:mod:`convlab.sources.qt_video` and are not imported here, so the rest of this package works
+without Qt.
 """
 from convlab.sources.base import Frame, FrameSource
 from convlab.sources.samples import DEFAULT_SAMPLE, SAMPLE_NAMES, open_sample

@@ -52,7 +52,7 @@ def open_source(spec: str):
     if not Path(path).exists():
         raise SourceError(f"Cannot open {path}: the file does not exist.")
     if kind == "video" or (kind != "image" and is_video_path(path)):
-        from convlab.sources.qt_media import VideoFileSource
+        from convlab.sources.qt_video import VideoFileSource
 
         return VideoFileSource(path)
     try:

@@ -15,11 +15,11 @@ from convlab.sources.base import Frame, FrameSource  # noqa: E402
 from convlab.sources.qt_media import (  # noqa: E402
     CameraInfo,
     CameraSource,
-    VideoFileSource,
     available_cameras,
     closest_resolution,
     video_frame_to_rgb,
 )
+from convlab.sources.qt_video import VideoFileSource  # noqa: E402
 
 TIMEOUT_MS = 5000
 

@@ -89,7 +89,7 @@ def test_broken_video_files_give_a_message(window, qtbot, videos, name, words):
 
 
 def test_a_video_that_ends_says_so_and_plays_again_with_p(window, qtbot, videos):
-    from convlab.sources.qt_media import VideoFileSource
+    from convlab.sources.qt_video import VideoFileSource
 
     source = VideoFileSource(videos / "whole.mp4", loop=False)
     source.set_playback_rate(4)
